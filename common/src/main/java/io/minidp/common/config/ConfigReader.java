@@ -1,0 +1,129 @@
+package io.minidp.common.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Reads typed values from an {@link Env}, collecting every problem instead of stopping at the
+ * first, and remembering what it read so that the effective configuration can be logged with
+ * secrets hidden. Build a config record from its reads, then call {@link #validate()}: a value
+ * returned for a variable with a problem is a placeholder that validate() never lets escape.
+ */
+public final class ConfigReader {
+
+    private final Env env;
+    private final List<String> problems = new ArrayList<>();
+    private final Map<String, String> effective = new LinkedHashMap<>();
+
+    public ConfigReader(Env env) {
+        this.env = env;
+    }
+
+    public Env env() {
+        return env;
+    }
+
+    /** A required string: missing is a problem. */
+    public String string(String name) {
+        return read(name, null, Function.identity(), "");
+    }
+
+    public String string(String name, String defaultValue) {
+        return read(name, defaultValue, Function.identity(), defaultValue);
+    }
+
+    public Secret secret(String name) {
+        String value = env.get(name).orElse(null);
+        if (value == null) {
+            missing(name);
+            effective.put(name, "<missing>");
+            return new Secret("");
+        }
+        effective.put(name, "[hidden]");
+        return new Secret(value);
+    }
+
+    public int integer(String name, Integer defaultValue, int min, int max) {
+        String rule = "must be a whole number from " + min + " to " + max;
+        return read(name, defaultValue == null ? null : defaultValue.toString(), raw -> {
+            int value;
+            try {
+                value = Integer.parseInt(raw.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(rule);
+            }
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(rule);
+            }
+            return value;
+        }, min);
+    }
+
+    public int port(String name, Integer defaultValue) {
+        return integer(name, defaultValue, 1, 65535);
+    }
+
+    public boolean bool(String name, boolean defaultValue) {
+        return read(name, Boolean.toString(defaultValue), raw -> switch (raw.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new IllegalArgumentException("must be true or false");
+        }, defaultValue);
+    }
+
+    public Path path(String name, String defaultValue) {
+        return read(name, defaultValue, Path::of, Path.of("."));
+    }
+
+    /**
+     * A value parsed by {@code parser}, which throws {@link IllegalArgumentException} with the rule
+     * the value breaks ("must be ...").
+     */
+    public <T> T parsed(String name, String defaultValue, Function<String, T> parser, T placeholder) {
+        return read(name, defaultValue, parser, placeholder);
+    }
+
+    /** Records a problem that involves more than one variable. */
+    public void problem(String message) {
+        problems.add(message);
+    }
+
+    /** Throws a {@link ConfigException} naming every problem found so far. */
+    public void validate() {
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    /** What was read, one {@code NAME=value} line each, secrets shown as {@code [hidden]}. */
+    public List<String> effectiveConfig() {
+        List<String> lines = new ArrayList<>();
+        effective.forEach((k, v) -> lines.add(k + "=" + v));
+        return lines;
+    }
+
+    private <T> T read(String name, String defaultValue, Function<String, T> parser, T placeholder) {
+        String raw = env.get(name).orElse(defaultValue);
+        if (raw == null) {
+            missing(name);
+            effective.put(name, "<missing>");
+            return placeholder;
+        }
+        effective.put(name, raw);
+        try {
+            return parser.apply(raw);
+        } catch (IllegalArgumentException e) {
+            problems.add("Invalid value '" + raw + "' for " + name + ": " + e.getMessage());
+            return placeholder;
+        }
+    }
+
+    private void missing(String name) {
+        problems.add("Missing value for " + name + ": it is required");
+    }
+}

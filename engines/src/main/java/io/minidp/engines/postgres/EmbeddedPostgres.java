@@ -1,0 +1,100 @@
+package io.minidp.engines.postgres;
+
+import io.minidp.common.app.PlatformException;
+import io.minidp.common.config.PostgresConfig;
+import io.minidp.common.config.Secret;
+import io.minidp.engines.process.Commands;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real PostgreSQL server in a folder of its own, for integration tests: the same binaries and
+ * settings as the platform's, on a free loopback port, stopped by {@link #close()}.
+ */
+public final class EmbeddedPostgres implements AutoCloseable {
+
+    private final Process process;
+    private final PostgresConfig config;
+    private final Path logFile;
+
+    private EmbeddedPostgres(Process process, PostgresConfig config, Path logFile) {
+        this.process = process;
+        this.config = config;
+        this.logFile = logFile;
+    }
+
+    /**
+     * Starts a throw-away server under {@code workDir} (binaries cached in {@code cacheDir}) with
+     * database {@code database}.
+     */
+    public static EmbeddedPostgres start(Path workDir, Path cacheDir, String database) {
+        Path home = PostgresBinaries.install(cacheDir);
+        PostgresConfig pg = new PostgresConfig("127.0.0.1", freePort(), database, "postgres", new Secret("test-only"));
+        Path dataDir = workDir.resolve("pgdata");
+        PostgresServer.initIfNeeded(home, dataDir, pg, false);
+        Path log = workDir.resolve("postgres.log");
+        try {
+            Process p = new ProcessBuilder(PostgresServer.serverCommand(home, dataDir, pg.port(),
+                    PostgresServer.serverSettings(false)))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            EmbeddedPostgres server = new EmbeddedPostgres(p, pg, log);
+            try {
+                PostgresServer.awaitReady(pg, Duration.ofSeconds(60), p::isAlive);
+                PostgresServer.ensureDatabase(pg);
+            } catch (RuntimeException e) {
+                server.close();
+                throw new PlatformException(e.getMessage() + " Log: " + log, e);
+            }
+            return server;
+        } catch (IOException e) {
+            throw new PlatformException("Cannot start PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    public PostgresConfig config() {
+        return config;
+    }
+
+    /** The same server, another database; it is created if missing. */
+    public PostgresConfig database(String name) {
+        PostgresConfig other = new PostgresConfig(config.host(), config.port(), name, config.user(), config.password());
+        PostgresServer.ensureDatabase(other);
+        return other;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new PlatformException("No free loopback port: " + e.getMessage(), e);
+        }
+    }
+
+    /** Fast shutdown (SIGINT): open sessions are ended, then the server stops cleanly. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        Commands.run(List.of("kill", "-INT", Long.toString(process.pid())), null, 10);
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
