@@ -1,0 +1,38 @@
+package io.minidp.initializer;
+
+import io.minidp.common.app.ServiceMain;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Loads the CSV files of the input folder into PostgreSQL tables, once. */
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        ServiceMain.run("data-initializer", InitializerConfig::read, config -> {
+            List<Initializer.Outcome> outcomes = new Initializer(config).run();
+            report(outcomes);
+            return 0;
+        });
+    }
+
+    static void report(List<Initializer.Outcome> outcomes) {
+        boolean changed = false;
+        for (Initializer.Outcome o : outcomes) {
+            switch (o.action()) {
+                case CREATED -> LOG.info("  {}: created, {} rows loaded", o.table(), o.rows());
+                case FILLED_EMPTY_TABLE -> LOG.info("  {}: existed empty, {} rows loaded", o.table(), o.rows());
+                case UNCHANGED -> LOG.info("  {}: already loaded, left unchanged", o.table());
+            }
+            changed |= o.action() != Initializer.Action.UNCHANGED;
+        }
+        if (!changed) {
+            LOG.info("Nothing to do: all {} tables already exist with the shape of their files; the database was not changed.",
+                    outcomes.size());
+        }
+    }
+}
