@@ -1,0 +1,92 @@
+package io.minidp.runner;
+
+import io.minidp.common.app.PlatformException;
+import io.minidp.common.config.ConfigReader;
+import io.minidp.common.config.Env;
+import io.minidp.runner.cli.Console;
+import io.minidp.runner.cli.Runner;
+import io.minidp.runner.cli.SqlCommand;
+import io.minidp.runner.fleet.Fleet;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code ./platform <command>}: the local runner. */
+public final class Main {
+
+    static final String USAGE = """
+            Usage: ./platform <command> [arguments]
+
+              up [service...]          start the platform (or the named services and what they need)
+              down [service...]        stop the platform (or the named services and what needs them)
+              down --wipe              stop everything and delete the local state (data/local)
+              status                   each service: state, pid, address, log file
+              logs <service> [--no-follow]
+                                       show one service's log and follow it
+              restart <service>        stop and start one service; a one-shot service runs again
+              sql "<statement>"        run SQL against the platform's PostgreSQL and print the result
+            """;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        Console console = new Console(System.out);
+        try {
+            System.exit(run(List.of(args), Env.load(), console));
+        } catch (PlatformException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    static int run(List<String> args, Env env, Console console) {
+        if (args.isEmpty() || args.get(0).equals("help") || args.get(0).equals("--help")) {
+            console.say(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        ConfigReader reader = new ConfigReader(env);
+        PlatformConfig config = PlatformConfig.read(reader);
+        reader.validate();
+        Runner runner = new Runner(config, Fleet.local(config), console);
+        String command = args.get(0);
+        List<String> rest = new ArrayList<>(args.subList(1, args.size()));
+        switch (command) {
+            case "up" -> runner.up(rest);
+            case "down" -> runner.down(rest.stream().filter(a -> !a.equals("--wipe")).toList(), rest.contains("--wipe"));
+            case "status" -> runner.status();
+            case "restart" -> runner.restart(single(rest, "restart <service>"));
+            case "logs" -> {
+                boolean follow = !rest.remove("--no-follow");
+                String service = single(rest, "logs <service> [--no-follow]");
+                Fleet.local(config).get(service);
+                return logs(config, service, follow);
+            }
+            case "sql" -> SqlCommand.run(config.postgres(), single(rest, "sql \"<statement>\""), console);
+            default -> {
+                console.say("Unknown command '%s'.%n%s", command, USAGE);
+                return 2;
+            }
+        }
+        return 0;
+    }
+
+    private static int logs(PlatformConfig config, String service, boolean follow) {
+        var log = config.logFile(service);
+        if (!Files.exists(log)) {
+            throw new PlatformException("No log yet for " + service + " (" + log + "): it has not run.");
+        }
+        List<String> cmd = follow ? List.of("tail", "-n", "200", "-F", log.toString()) : List.of("cat", log.toString());
+        try {
+            return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+        } catch (Exception e) {
+            throw new PlatformException("Cannot show " + log + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String single(List<String> rest, String usage) {
+        if (rest.size() != 1) {
+            throw new PlatformException("Usage: ./platform " + usage);
+        }
+        return rest.get(0);
+    }
+}

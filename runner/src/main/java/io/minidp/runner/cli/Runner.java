@@ -1,0 +1,210 @@
+package io.minidp.runner.cli;
+
+import io.minidp.common.app.PlatformException;
+import io.minidp.engines.process.Folders;
+import io.minidp.runner.PlatformConfig;
+import io.minidp.runner.fleet.Fleet;
+import io.minidp.runner.fleet.LocalService;
+import io.minidp.runner.process.ProcessState;
+import io.minidp.runner.process.Supervisor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
+
+/** up, down, restart and status of the local fleet. */
+public final class Runner {
+
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private final PlatformConfig config;
+    private final Fleet fleet;
+    private final Supervisor supervisor;
+    private final Console console;
+
+    public Runner(PlatformConfig config, Fleet fleet, Console console) {
+        this.config = config;
+        this.fleet = fleet;
+        this.supervisor = new Supervisor(config.runDir());
+        this.console = console;
+    }
+
+    /** Starts the named services (all when none) and what they need, each once what it needs is healthy. */
+    public void up(List<String> names) {
+        long started = System.nanoTime();
+        for (LocalService s : fleet.withDependencies(names)) {
+            if (s.oneShot()) {
+                runOnce(s);
+            } else {
+                ensureRunning(s);
+            }
+        }
+        console.say("The platform is up (%.1f s). ./platform status shows it; ./platform down stops it.",
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Stops the named services (all when none) and what depends on them; --wipe also deletes local state. */
+    public void down(List<String> names, boolean wipe) {
+        for (LocalService s : fleet.withDependents(names)) {
+            ProcessState state = supervisor.state(s.name());
+            if (state.running()) {
+                console.say("%-22s stopping (pid %d)", s.name(), state.pid().getAsLong());
+                supervisor.stop(s.name(), s.stopSignal(), STOP_GRACE);
+                console.say("%-22s stopped", s.name());
+            }
+        }
+        if (wipe) {
+            if (!names.isEmpty()) {
+                throw new PlatformException("--wipe deletes the state of the whole platform; use it without service names.");
+            }
+            wipeState();
+            console.say("Deleted the local state in %s (logs are kept in %s).", relative(config.dataDir()), relative(config.logsDir()));
+        }
+    }
+
+    /** Stops one service and starts it again; a one-shot service runs again. What it needs is started if down. */
+    public void restart(String name) {
+        LocalService target = fleet.get(name);
+        for (LocalService dep : fleet.withDependencies(target.dependsOn())) {
+            if (!dep.oneShot()) {
+                ensureRunning(dep);
+            }
+        }
+        ProcessState state = supervisor.state(name);
+        if (state.running()) {
+            console.say("%-22s stopping (pid %d)", name, state.pid().getAsLong());
+            supervisor.stop(name, target.stopSignal(), STOP_GRACE);
+        }
+        if (target.oneShot()) {
+            runOnce(target);
+        } else {
+            start(target);
+        }
+    }
+
+    public void status() {
+        String format = "%-22s %-26s %-8s %-22s %s";
+        console.say(format, "SERVICE", "STATE", "PID", "ADDRESS", "LOG");
+        for (LocalService s : fleet.all()) {
+            ProcessState state = supervisor.state(s.name());
+            String pid = state.pid().isPresent() ? Long.toString(state.pid().getAsLong()) : "-";
+            console.say(format, s.name(), describe(s, state), pid, s.address(), relative(config.logFile(s.name())));
+            for (String line : s.details()) {
+                console.say("%-22s %s", "", line);
+            }
+        }
+    }
+
+    String describe(LocalService s, ProcessState state) {
+        if (!s.managed()) {
+            return "external, " + (s.healthy() ? "healthy" : "unreachable");
+        }
+        if (state.running()) {
+            return s.oneShot() ? "running" : "running, " + (s.healthy() ? "healthy" : "unhealthy");
+        }
+        if (state.exited()) {
+            return "exited (code " + state.exitCode().getAsInt() + ")";
+        }
+        return "not started";
+    }
+
+    private void ensureRunning(LocalService s) {
+        if (!s.managed()) {
+            awaitHealthy(s, () -> true);
+            console.say("%-22s external, healthy (%s)", s.name(), s.address());
+            return;
+        }
+        if (supervisor.state(s.name()).running()) {
+            awaitHealthy(s, () -> supervisor.state(s.name()).running());
+            console.say("%-22s already running, healthy (%s)", s.name(), s.address());
+            return;
+        }
+        start(s);
+    }
+
+    private void start(LocalService s) {
+        long t0 = System.nanoTime();
+        console.say("%-22s starting", s.name());
+        s.prepare();
+        supervisor.start(s.name(), s.command(), s.environment(), config.home(), config.logFile(s.name()));
+        awaitHealthy(s, () -> supervisor.state(s.name()).running());
+        s.afterHealthy();
+        console.say("%-22s healthy (%s) in %.1f s", s.name(), s.address(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    private void awaitHealthy(LocalService s, java.util.function.BooleanSupplier alive) {
+        long deadline = System.nanoTime() + s.startTimeout().toNanos();
+        while (!s.healthy()) {
+            if (!alive.getAsBoolean()) {
+                throw new PlatformException(s.name() + " exited while starting (" + describe(s, supervisor.state(s.name()))
+                        + "). Its log, " + relative(config.logFile(s.name())) + ", ends with:" + tail(s.name()));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new PlatformException(s.name() + " did not become healthy within " + s.startTimeout().toSeconds()
+                        + " s" + (s.managed() ? "" : " at " + s.address()) + ". Its log, "
+                        + relative(config.logFile(s.name())) + ", ends with:" + tail(s.name()));
+            }
+            pause();
+        }
+    }
+
+    /** Runs a one-shot service to completion, showing its log as it goes. */
+    private void runOnce(LocalService s) {
+        console.say("%-22s running", s.name());
+        s.prepare();
+        Path log = config.logFile(s.name());
+        LogFollower follower = new LogFollower(log, "  " + s.name() + " | ", LogFollower.endOf(log));
+        supervisor.start(s.name(), s.command(), s.environment(), config.home(), log);
+        OptionalInt code = OptionalInt.empty();
+        while (code.isEmpty()) {
+            code = supervisor.awaitExit(s.name(), Duration.ofMillis(250));
+            follower.pump(console);
+        }
+        if (code.getAsInt() != 0) {
+            throw new PlatformException(s.name() + " failed with exit code " + code.getAsInt()
+                    + "; its messages are above and in " + relative(log) + ".");
+        }
+        console.say("%-22s done (exit code 0)", s.name());
+    }
+
+    private String tail(String service) {
+        Path log = config.logFile(service);
+        try (Stream<String> lines = Files.lines(log)) {
+            List<String> all = new ArrayList<>(lines.toList());
+            List<String> last = all.subList(Math.max(0, all.size() - 15), all.size());
+            return System.lineSeparator() + "  " + String.join(System.lineSeparator() + "  ", last);
+        } catch (Exception e) {
+            return " (no log yet)";
+        }
+    }
+
+    private void wipeState() {
+        if (!Files.isDirectory(config.dataDir())) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(config.dataDir())) {
+            // The unpacked engine binaries are a cache, not state: keep them.
+            for (Path p : entries.filter(p -> !p.getFileName().toString().equals("bin")).toList()) {
+                Folders.deleteTree(p);
+            }
+        } catch (java.io.IOException e) {
+            throw new PlatformException("Cannot list " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String relative(Path p) {
+        return p.startsWith(config.home()) ? config.home().relativize(p).toString() : p.toString();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlatformException("Interrupted", e);
+        }
+    }
+}

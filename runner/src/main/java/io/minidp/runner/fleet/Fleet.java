@@ -1,0 +1,78 @@
+package io.minidp.runner.fleet;
+
+import io.minidp.common.app.PlatformException;
+import io.minidp.runner.PlatformConfig;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The services of the local platform, in the order they start. */
+public final class Fleet {
+
+    private final Map<String, LocalService> services = new LinkedHashMap<>();
+
+    private Fleet(List<LocalService> inStartOrder) {
+        inStartOrder.forEach(s -> services.put(s.name(), s));
+    }
+
+    public static Fleet local(PlatformConfig config) {
+        return new Fleet(List.of(
+                new PostgresService(config),
+                new JavaService(config, "data-initializer", true, List.of("postgres"), "512m")));
+    }
+
+    public Collection<LocalService> all() {
+        return services.values();
+    }
+
+    public LocalService get(String name) {
+        LocalService s = services.get(name);
+        if (s == null) {
+            throw new PlatformException("Unknown service '" + name + "'. The services are: "
+                    + String.join(", ", services.keySet()) + ".");
+        }
+        return s;
+    }
+
+    /** The named services and everything they need, in start order; all services when none are named. */
+    public List<LocalService> withDependencies(List<String> names) {
+        if (names.isEmpty()) {
+            return List.copyOf(services.values());
+        }
+        Set<String> wanted = new LinkedHashSet<>();
+        names.forEach(n -> collect(get(n), wanted));
+        return services.values().stream().filter(s -> wanted.contains(s.name())).toList();
+    }
+
+    /** The named services and everything that needs them, in stop order; all when none are named. */
+    public List<LocalService> withDependents(List<String> names) {
+        Set<String> wanted = new LinkedHashSet<>();
+        if (names.isEmpty()) {
+            wanted.addAll(services.keySet());
+        }
+        names.forEach(n -> wanted.add(get(n).name()));
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (LocalService s : services.values()) {
+                if (!wanted.contains(s.name()) && s.dependsOn().stream().anyMatch(wanted::contains)) {
+                    grew = wanted.add(s.name());
+                }
+            }
+        }
+        List<LocalService> ordered = new ArrayList<>(services.values().stream().filter(s -> wanted.contains(s.name())).toList());
+        java.util.Collections.reverse(ordered);
+        return ordered;
+    }
+
+    private void collect(LocalService s, Set<String> into) {
+        for (String dep : s.dependsOn()) {
+            collect(get(dep), into);
+        }
+        into.add(s.name());
+    }
+}
