@@ -31,6 +31,7 @@ public final class Utf8Guard extends FilterInputStream {
     private int pending;     // continuation bytes still expected
     private int minCodePoint;
     private int codePoint;
+    private int lead;        // the first byte of the sequence being read, reported when it proves bad
     private boolean atStart = true;
     private final byte[] one = new byte[1];
 
@@ -53,7 +54,7 @@ public final class Utf8Guard extends FilterInputStream {
         int n = in.read(b, off, len);
         if (n < 0) {
             if (pending > 0) {
-                throw new MalformedUtf8(line, column, 0);
+                throw new MalformedUtf8(line, column, lead);
             }
             return n;
         }
@@ -73,16 +74,17 @@ public final class Utf8Guard extends FilterInputStream {
     private void check(int c) throws MalformedUtf8 {
         if (pending > 0) {
             if ((c & 0xC0) != 0x80) {
-                throw new MalformedUtf8(line, column, c);
+                throw new MalformedUtf8(line, column, lead);
             }
             codePoint = (codePoint << 6) | (c & 0x3F);
             if (--pending == 0 && (codePoint < minCodePoint || codePoint > 0x10FFFF
                     || (codePoint >= 0xD800 && codePoint <= 0xDFFF))) {
-                throw new MalformedUtf8(line, column, c);
+                throw new MalformedUtf8(line, column, lead);
             }
             return;
         }
         column++;
+        lead = c;
         if (c < 0x80) {
             if (c == '\n') {
                 line++;

@@ -28,6 +28,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
         this.logFile = logFile;
     }
 
+    /** Starts a throw-away server, with the binaries cached in the system's temporary folder for every test run. */
+    public static EmbeddedPostgres start(Path workDir, String database) {
+        return start(workDir, Path.of(System.getProperty("java.io.tmpdir"), "minidp-engines-cache"), database);
+    }
+
     /**
      * Starts a throw-away server under {@code workDir} (binaries cached in {@code cacheDir}) with
      * database {@code database}.

@@ -58,7 +58,15 @@ public final class PostgresBinaries {
                 }
                 unpack(resource, staging);
             }
-            Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                // Another process unpacked them at the same time and won the race: use its copy.
+                deleteQuietly(staging);
+                if (!Files.isExecutable(home.resolve("bin/postgres"))) {
+                    throw e;
+                }
+            }
             return home;
         } catch (IOException e) {
             throw new PlatformException("Cannot unpack the PostgreSQL binaries into " + home + ": " + e.getMessage()
@@ -86,6 +94,14 @@ public final class PostgresBinaries {
                     Files.setPosixFilePermissions(out, permissions(entry.getMode()));
                 }
             }
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            io.minidp.engines.process.Folders.deleteTree(dir);
+        } catch (RuntimeException ignored) {
+            // A leftover staging folder is harmless; the next install makes a new one.
         }
     }
 

@@ -17,7 +17,7 @@ class EmbeddedPostgresIT {
 
     @Test
     void startsARealServerReadyForLogicalDecodingOnLoopback() throws Exception {
-        try (EmbeddedPostgres pg = EmbeddedPostgres.start(work, Path.of("target/pg-cache"), "shop");
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(work, "shop");
                 Connection c = DriverManager.getConnection(pg.config().jdbcUrl(), "postgres", "test-only");
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT current_database(), current_setting('wal_level'),"

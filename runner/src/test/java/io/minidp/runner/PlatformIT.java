@@ -1,0 +1,146 @@
+package io.minidp.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.minidp.common.app.PlatformException;
+import io.minidp.common.config.ConfigException;
+import io.minidp.common.config.Env;
+import io.minidp.engines.postgres.EmbeddedPostgres;
+import io.minidp.runner.cli.Console;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runner as a user drives it: up, status, sql, restart, down, up again, down --wipe, with the
+ * real embedded PostgreSQL and the data-initializer jar built earlier in this build.
+ */
+class PlatformIT {
+
+    private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path state;
+    private Map<String, String> env;
+    private Map<String, String> validEnv;
+
+    @BeforeEach
+    void environment() {
+        env = new HashMap<>(Map.of(
+                "PLATFORM_HOME", HOME.toString(),
+                "PLATFORM_DATA_DIR", state.resolve("data").toString(),
+                "LOGS_DIR", state.resolve("logs").toString(),
+                "POSTGRES_HOST", "127.0.0.1",
+                "POSTGRES_PORT", Integer.toString(EmbeddedPostgres.freePort()),
+                "POSTGRES_DB", "shop",
+                "POSTGRES_USER", "shop",
+                "POSTGRES_PASSWORD", "it-password",
+                "CDC_PUBLICATION", "cdc_publication",
+                "INITIALIZER_INPUT_DIR", "data/input"));
+        env.put("PATH", System.getenv("PATH"));
+        validEnv = Map.copyOf(env);
+    }
+
+    @AfterEach
+    void stopEverything() {
+        env = new HashMap<>(validEnv);
+        run("down");
+    }
+
+    private String run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Main.run(List.of(args), Env.of(env), new Console(new PrintStream(out, true, StandardCharsets.UTF_8)));
+        assertThat(code).as("exit code of %s", List.of(args)).isZero();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String statusLine(String status, String service) {
+        return status.lines().filter(l -> l.startsWith(service + " ")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void upStatusSqlRestartDownUpKeepsTheDataAndWipeDeletesIt() throws IOException {
+        String up = run("up");
+        assertThat(up).contains("postgres               healthy (127.0.0.1:" + env.get("POSTGRES_PORT") + ")")
+                .contains("data-initializer | ").contains("orders: created, 10000 rows loaded")
+                .contains("data-initializer       done (exit code 0)");
+
+        String status = run("status");
+        assertThat(statusLine(status, "postgres")).contains("running, healthy");
+        assertThat(statusLine(status, "data-initializer")).contains("exited (code 0)");
+
+        assertThat(run("sql", "SELECT count(*) AS n FROM orders")).isEqualTo("n\n-----\n10000\n(1 row)\n");
+        assertThat(run("sql", "SELECT count(*) AS n FROM customers")).contains("\n1000\n");
+        assertThat(run("sql", "SELECT count(*) AS n FROM products")).contains("\n200\n");
+
+        assertThat(run("restart", "data-initializer"))
+                .contains("Nothing to do: all 3 tables already exist with the shape of their files");
+
+        run("sql", "UPDATE customers SET city = 'Reykjavík' WHERE customer_id = 1");
+        run("down");
+        assertThat(statusLine(run("status"), "postgres")).contains("exited (code 0)");
+        assertThatThrownBy(() -> run("sql", "SELECT 1")).isInstanceOf(PlatformException.class)
+                .hasMessageContaining("SQL failed on 127.0.0.1:" + env.get("POSTGRES_PORT") + "/shop");
+
+        run("up");
+        assertThat(run("sql", "SELECT city FROM customers WHERE customer_id = 1")).contains("Reykjavík");
+        assertThat(Files.readString(state.resolve("logs/data-initializer.log")))
+                .contains("POSTGRES_PASSWORD=[hidden]").doesNotContain("it-password");
+
+        run("down", "--wipe");
+        assertThat(state.resolve("data/postgres")).doesNotExist();
+        assertThat(state.resolve("data/bin")).isDirectory();
+    }
+
+    @Test
+    void theScriptRunsTheRunnerFromTheRepositoryRoot() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(HOME.resolve("platform").toString(), "status")
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).startsWith("SERVICE").contains("postgres               not started");
+    }
+
+    @Test
+    void badConfigurationFailsBeforeAnythingStartsNamingEveryVariable() {
+        env.put("POSTGRES_PORT", "54x");
+        env.remove("POSTGRES_PASSWORD");
+
+        assertThatThrownBy(() -> run("up")).isInstanceOf(ConfigException.class).hasMessage(String.join(
+                System.lineSeparator(),
+                "Invalid configuration (2 problems); fix these in .env or the environment:",
+                "  - Invalid value '54x' for POSTGRES_PORT: must be a whole number from 1 to 65535",
+                "  - Missing value for POSTGRES_PASSWORD: it is required"));
+        assertThat(state.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void aFailingOneShotServiceFailsUpWithItsMessage() throws IOException {
+        Path input = Files.createDirectories(state.resolve("input"));
+        Files.writeString(input.resolve("orders.csv"), "order_id,total\n1,2\n1,3\n");
+        env.put("INITIALIZER_INPUT_DIR", input.toString());
+
+        assertThatThrownBy(() -> run("up")).isInstanceOf(PlatformException.class)
+                .hasMessage("data-initializer failed with exit code 1; its messages are above and in "
+                        + state.resolve("logs/data-initializer.log") + ".");
+        assertThat(Files.readString(state.resolve("logs/data-initializer.log")))
+                .contains(input.resolve("orders.csv") + " line 3, column 1 (order_id): duplicate primary key '1'");
+        assertThat(statusLine(run("status"), "data-initializer")).contains("exited (code 1)");
+    }
+}
