@@ -45,13 +45,20 @@ public final class Initializer {
 
     public record Outcome(String table, Action action, long rows) {}
 
+    /** What a run did: each table's outcome, and the indexes, replica identities and publication it added. */
+    public record Result(List<Outcome> tables, List<String> preparations) {
+        public boolean changedNothing() {
+            return preparations.isEmpty() && tables.stream().allMatch(o -> o.action() == Action.UNCHANGED);
+        }
+    }
+
     private final InitializerConfig config;
 
     public Initializer(InitializerConfig config) {
         this.config = config;
     }
 
-    public List<Outcome> run() {
+    public Result run() {
         List<TableSpec> specs = readAndCheckFiles();
         PostgresConfig pg = config.postgres();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password().value())) {
@@ -68,8 +75,7 @@ public final class Initializer {
                 }
                 outcomes.add(new Outcome(spec.name(), action, spec.rows()));
             }
-            prepareChangeCapture(c, specs);
-            return outcomes;
+            return new Result(outcomes, prepareChangeCapture(c, specs));
         } catch (SQLException e) {
             throw new PlatformException("PostgreSQL at " + pg.address() + " (database " + pg.database() + ", user "
                     + pg.user() + ") failed: " + e.getMessage()
@@ -160,6 +166,7 @@ public final class Initializer {
             }
             long copied = TableLoader.copy(c, spec, progress::update);
             TableLoader.addForeignKeys(c, spec);
+            TableLoader.indexForeignKeys(c, spec);
             ChangeCapture.replicaIdentityFull(c, spec.name());
             c.commit();
             long ms = Math.max(1, progress.elapsed().toMillis());
@@ -171,16 +178,24 @@ public final class Initializer {
         }
     }
 
-    private void prepareChangeCapture(Connection c, List<TableSpec> specs) throws SQLException {
+    /** For tables left unchanged too, what an older initializer may not have set up; returns what it did. */
+    private List<String> prepareChangeCapture(Connection c, List<TableSpec> specs) throws SQLException {
+        List<String> done = new ArrayList<>();
         for (TableSpec spec : specs) {
             if (ChangeCapture.replicaIdentityFull(c, spec.name())) {
-                LOG.info("Set REPLICA IDENTITY FULL on {}", spec.name());
+                done.add("set REPLICA IDENTITY FULL on " + spec.name());
+            }
+            int indexes = TableLoader.indexForeignKeys(c, spec);
+            if (indexes > 0) {
+                done.add("indexed " + indexes + " foreign-key column(s) of " + spec.name());
             }
         }
         if (ChangeCapture.ensurePublication(c, config.publication())) {
-            LOG.info("Created publication {} for all tables of schema {}", config.publication(), Catalog.SCHEMA);
+            done.add("created publication " + config.publication() + " for all tables of schema " + Catalog.SCHEMA);
         }
         c.commit();
+        done.forEach(d -> LOG.info("Prepared for change capture: {}", d));
+        return done;
     }
 
     private static long fileSize(Path file) {

@@ -1,7 +1,6 @@
 package io.minidp.initializer;
 
 import io.minidp.common.app.ServiceMain;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,25 +13,22 @@ public final class Main {
 
     public static void main(String[] args) {
         ServiceMain.run("data-initializer", InitializerConfig::read, config -> {
-            List<Initializer.Outcome> outcomes = new Initializer(config).run();
-            report(outcomes);
+            report(new Initializer(config).run());
             return 0;
         });
     }
 
-    static void report(List<Initializer.Outcome> outcomes) {
-        boolean changed = false;
-        for (Initializer.Outcome o : outcomes) {
+    static void report(Initializer.Result result) {
+        for (Initializer.Outcome o : result.tables()) {
             switch (o.action()) {
                 case CREATED -> LOG.info("  {}: created, {} rows loaded", o.table(), o.rows());
                 case FILLED_EMPTY_TABLE -> LOG.info("  {}: existed empty, {} rows loaded", o.table(), o.rows());
                 case UNCHANGED -> LOG.info("  {}: already loaded, left unchanged", o.table());
             }
-            changed |= o.action() != Initializer.Action.UNCHANGED;
         }
-        if (!changed) {
+        if (result.changedNothing()) {
             LOG.info("Nothing to do: all {} tables already exist with the shape of their files; the database was not changed.",
-                    outcomes.size());
+                    result.tables().size());
         }
     }
 }

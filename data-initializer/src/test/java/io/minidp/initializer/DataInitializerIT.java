@@ -59,11 +59,11 @@ class DataInitializerIT {
         pg = server.database("test_" + DATABASES.incrementAndGet());
     }
 
-    private List<Initializer.Outcome> run(Path dir) {
+    private Initializer.Result run(Path dir) {
         return run(dir, Map.of());
     }
 
-    private List<Initializer.Outcome> run(Path dir, Map<String, ColumnType> types) {
+    private Initializer.Result run(Path dir, Map<String, ColumnType> types) {
         return new Initializer(new InitializerConfig(pg, dir, Map.of(), types, "cdc_publication")).run();
     }
 
@@ -102,12 +102,13 @@ class DataInitializerIT {
 
     @Test
     void theSampleFilesLoadWithExactCountsTypesKeysAndChangeCaptureSettings() throws SQLException {
-        List<Initializer.Outcome> outcomes = run(SAMPLE_DATA);
+        Initializer.Result result = run(SAMPLE_DATA);
 
-        assertThat(outcomes).containsExactly(
+        assertThat(result.tables()).containsExactly(
                 new Initializer.Outcome("customers", Initializer.Action.CREATED, 1000),
                 new Initializer.Outcome("products", Initializer.Action.CREATED, 200),
                 new Initializer.Outcome("orders", Initializer.Action.CREATED, 10000));
+        assertThat(result.preparations()).containsExactly("created publication cdc_publication for all tables of schema public");
         assertThat(single("SELECT count(*) FROM customers")).isEqualTo("1000");
         assertThat(single("SELECT count(*) FROM products")).isEqualTo("200");
         assertThat(single("SELECT count(*) FROM orders")).isEqualTo("10000");
@@ -146,6 +147,8 @@ class DataInitializerIT {
                 List.of("orders", "FOREIGN KEY (product_id) REFERENCES products(product_id)"),
                 List.of("orders", "PRIMARY KEY (order_id)"),
                 List.of("products", "PRIMARY KEY (product_id)"));
+        assertThat(query("SELECT indexname FROM pg_indexes WHERE tablename = 'orders' ORDER BY 1")).containsExactly(
+                List.of("orders_customer_id_idx"), List.of("orders_pkey"), List.of("orders_product_id_idx"));
         assertThat(query("SELECT relname, relreplident FROM pg_class WHERE relname IN ('customers','orders','products')"
                 + " ORDER BY 1")).containsExactly(
                 List.of("customers", "f"), List.of("orders", "f"), List.of("products", "f"));
@@ -196,9 +199,11 @@ class DataInitializerIT {
         String before = checksum("orders", "order_id") + checksum("customers", "customer_id");
         String xmin = single("SELECT max(xmin::text::bigint) FROM orders");
 
-        List<Initializer.Outcome> second = run(SAMPLE_DATA);
+        Initializer.Result second = run(SAMPLE_DATA);
 
-        assertThat(second).extracting(Initializer.Outcome::action).containsOnly(Initializer.Action.UNCHANGED);
+        assertThat(second.tables()).extracting(Initializer.Outcome::action).containsOnly(Initializer.Action.UNCHANGED);
+        assertThat(second.preparations()).isEmpty();
+        assertThat(second.changedNothing()).isTrue();
         assertThat(checksum("orders", "order_id") + checksum("customers", "customer_id")).isEqualTo(before);
         assertThat(single("SELECT max(xmin::text::bigint) FROM orders")).isEqualTo(xmin);
     }
