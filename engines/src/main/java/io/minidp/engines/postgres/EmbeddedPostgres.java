@@ -14,16 +14,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real PostgreSQL server in a folder of its own, for integration tests: the same binaries and
- * settings as the platform's, on a free loopback port, stopped by {@link #close()}.
+ * settings as the platform's, on a free loopback port, stopped by {@link #close()}. It can be
+ * stopped and started again on the same port and data, to test what happens when it goes away.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
-    private final Process process;
+    private final Path home;
+    private final Path dataDir;
     private final PostgresConfig config;
     private final Path logFile;
+    private Process process;
 
-    private EmbeddedPostgres(Process process, PostgresConfig config, Path logFile) {
-        this.process = process;
+    private EmbeddedPostgres(Path home, Path dataDir, PostgresConfig config, Path logFile) {
+        this.home = home;
+        this.dataDir = dataDir;
         this.config = config;
         this.logFile = logFile;
     }
@@ -42,24 +46,31 @@ public final class EmbeddedPostgres implements AutoCloseable {
         PostgresConfig pg = new PostgresConfig("127.0.0.1", freePort(), database, "postgres", new Secret("test-only"));
         Path dataDir = workDir.resolve("pgdata");
         PostgresServer.initIfNeeded(home, dataDir, pg, false);
-        Path log = workDir.resolve("postgres.log");
+        EmbeddedPostgres server = new EmbeddedPostgres(home, dataDir, pg, workDir.resolve("postgres.log"));
+        server.startAgain();
+        PostgresServer.ensureDatabase(pg);
+        return server;
+    }
+
+    /** Starts the server (again) on the same port and data. */
+    public void startAgain() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
         try {
-            Process p = new ProcessBuilder(PostgresServer.serverCommand(home, dataDir, pg.port(),
+            process = new ProcessBuilder(PostgresServer.serverCommand(home, dataDir, config.port(),
                     PostgresServer.serverSettings(false)))
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
-            EmbeddedPostgres server = new EmbeddedPostgres(p, pg, log);
-            try {
-                PostgresServer.awaitReady(pg, Duration.ofSeconds(60), p::isAlive);
-                PostgresServer.ensureDatabase(pg);
-            } catch (RuntimeException e) {
-                server.close();
-                throw new PlatformException(e.getMessage() + " Log: " + log, e);
-            }
-            return server;
         } catch (IOException e) {
             throw new PlatformException("Cannot start PostgreSQL: " + e.getMessage(), e);
+        }
+        try {
+            PostgresServer.awaitReady(config, Duration.ofSeconds(60), process::isAlive);
+        } catch (RuntimeException e) {
+            stop();
+            throw new PlatformException(e.getMessage() + " Log: " + logFile, e);
         }
     }
 
@@ -87,9 +98,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     /** Fast shutdown (SIGINT): open sessions are ended, then the server stops cleanly. */
-    @Override
-    public void close() {
-        if (!process.isAlive()) {
+    public void stop() {
+        if (process == null || !process.isAlive()) {
             return;
         }
         Commands.run(List.of("kill", "-INT", Long.toString(process.pid())), null, 10);
@@ -101,5 +111,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+    }
+
+    @Override
+    public void close() {
+        stop();
     }
 }
