@@ -4,6 +4,7 @@ import io.minidp.common.app.PlatformException;
 import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.Env;
 import io.minidp.runner.cli.Console;
+import io.minidp.runner.cli.GeneratorBench;
 import io.minidp.runner.cli.Runner;
 import io.minidp.runner.cli.SqlCommand;
 import io.minidp.runner.fleet.Fleet;
@@ -25,6 +26,9 @@ public final class Main {
                                        show one service's log and follow it
               restart <service>        stop and start one service; a one-shot service runs again
               sql "<statement>"        run SQL against the platform's PostgreSQL and print the result
+              bench-generator [seconds]
+                                       the generator's sustained rate at full speed, on a fresh
+                                       copy of the shop (default 30 s)
             """;
 
     private Main() {}
@@ -47,7 +51,8 @@ public final class Main {
         ConfigReader reader = new ConfigReader(env);
         PlatformConfig config = PlatformConfig.read(reader);
         reader.validate();
-        Runner runner = new Runner(config, Fleet.local(config), console);
+        Fleet fleet = Fleet.local(config);
+        Runner runner = new Runner(config, fleet, console);
         String command = args.get(0);
         List<String> rest = new ArrayList<>(args.subList(1, args.size()));
         switch (command) {
@@ -58,10 +63,11 @@ public final class Main {
             case "logs" -> {
                 boolean follow = !rest.remove("--no-follow");
                 String service = single(rest, "logs <service> [--no-follow]");
-                Fleet.local(config).get(service);
+                fleet.get(service);
                 return logs(config, service, follow);
             }
             case "sql" -> SqlCommand.run(config.postgres(), single(rest, "sql \"<statement>\""), console);
+            case "bench-generator" -> GeneratorBench.run(config, fleet, runner, console, seconds(rest));
             default -> {
                 console.say("Unknown command '%s'.%n%s", command, USAGE);
                 return 2;
@@ -81,6 +87,21 @@ public final class Main {
         } catch (Exception e) {
             throw new PlatformException("Cannot show " + log + ": " + e.getMessage(), e);
         }
+    }
+
+    private static int seconds(List<String> rest) {
+        if (rest.isEmpty()) {
+            return 30;
+        }
+        try {
+            int n = Integer.parseInt(single(rest, "bench-generator [seconds]"));
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Falls through to the usage.
+        }
+        throw new PlatformException("Usage: ./platform bench-generator [seconds], seconds a whole number above 0");
     }
 
     private static String single(List<String> rest, String usage) {

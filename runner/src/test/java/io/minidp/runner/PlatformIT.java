@@ -49,6 +49,7 @@ class PlatformIT {
                 "POSTGRES_PASSWORD", "it-password",
                 "CDC_PUBLICATION", "cdc_publication",
                 "INITIALIZER_INPUT_DIR", "data/input"));
+        env.put("GENERATOR_RATE", "200");
         env.put("PATH", System.getenv("PATH"));
         validEnv = Map.copyOf(env);
     }
@@ -71,15 +72,17 @@ class PlatformIT {
     }
 
     @Test
-    void upStatusSqlRestartDownUpKeepsTheDataAndWipeDeletesIt() throws IOException {
-        String up = run("up");
+    void upStatusSqlRestartDownUpKeepsTheDataAndWipeDeletesIt() throws Exception {
+        String up = run("up", "data-initializer");
         assertThat(up).contains("postgres               healthy (127.0.0.1:" + env.get("POSTGRES_PORT") + ")")
                 .contains("data-initializer | ").contains("orders: created, 10000 rows loaded")
-                .contains("data-initializer       done (exit code 0)");
+                .contains("data-initializer       done (exit code 0)")
+                .doesNotContain("data-generator");
 
         String status = run("status");
         assertThat(statusLine(status, "postgres")).contains("running, healthy");
         assertThat(statusLine(status, "data-initializer")).contains("exited (code 0)");
+        assertThat(statusLine(status, "data-generator")).contains("not started");
 
         assertThat(run("sql", "SELECT count(*) AS n FROM orders")).isEqualTo("n\n-----\n10000\n(1 row)\n");
         assertThat(run("sql", "SELECT count(*) AS n FROM customers")).contains("\n1000\n");
@@ -88,20 +91,41 @@ class PlatformIT {
         assertThat(run("restart", "data-initializer"))
                 .contains("Nothing to do: all 3 tables already exist with the shape of their files");
 
-        run("sql", "UPDATE customers SET city = 'Reykjavík' WHERE customer_id = 1");
+        // The whole fleet: the generator joins and the shop starts changing.
+        assertThat(run("up")).contains("data-generator         healthy in");
+        assertThat(statusLine(run("status"), "data-generator")).contains("running, healthy");
+        awaitOrdersAbove(10000);
+
+        run("sql", "CREATE TABLE kept_across_restarts (note text); INSERT INTO kept_across_restarts VALUES ('still here')");
         run("down");
-        assertThat(statusLine(run("status"), "postgres")).contains("exited (code 0)");
+        String stopped = run("status");
+        assertThat(statusLine(stopped, "postgres")).contains("stopped");
+        assertThat(statusLine(stopped, "data-generator")).contains("stopped");
+        assertThat(Files.readString(state.resolve("logs/data-generator.log"))).contains("Summary: ");
         assertThatThrownBy(() -> run("sql", "SELECT 1")).isInstanceOf(PlatformException.class)
                 .hasMessageContaining("SQL failed on 127.0.0.1:" + env.get("POSTGRES_PORT") + "/shop");
 
         run("up");
-        assertThat(run("sql", "SELECT city FROM customers WHERE customer_id = 1")).contains("Reykjavík");
+        assertThat(run("sql", "SELECT note FROM kept_across_restarts")).contains("still here");
         assertThat(Files.readString(state.resolve("logs/data-initializer.log")))
                 .contains("POSTGRES_PASSWORD=[hidden]").doesNotContain("it-password");
 
         run("down", "--wipe");
         assertThat(state.resolve("data/postgres")).doesNotExist();
         assertThat(state.resolve("data/bin")).isDirectory();
+    }
+
+    private void awaitOrdersAbove(long n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            String out = run("sql", "SELECT count(*) AS n FROM orders");
+            long count = Long.parseLong(out.lines().skip(2).findFirst().orElseThrow().strip());
+            if (count > n) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("orders grow above %d within 60 s", n).isLessThan(deadline);
+            Thread.sleep(200);
+        }
     }
 
     @Test
@@ -114,7 +138,8 @@ class PlatformIT {
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
 
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).startsWith("SERVICE").contains("postgres               not started");
+        assertThat(out).startsWith("SERVICE").contains("postgres               not started")
+                .contains("data-generator         not started");
     }
 
     @Test

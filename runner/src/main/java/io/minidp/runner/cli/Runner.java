@@ -106,7 +106,7 @@ public final class Runner {
             return s.oneShot() ? "running" : "running, " + (s.healthy() ? "healthy" : "unhealthy");
         }
         if (state.exited()) {
-            return "exited (code " + state.exitCode().getAsInt() + ")";
+            return state.stoppedByRunner() ? "stopped" : "exited (code " + state.exitCode().getAsInt() + ")";
         }
         return "not started";
     }
@@ -132,7 +132,8 @@ public final class Runner {
         supervisor.start(s.name(), s.command(), s.environment(), config.home(), config.logFile(s.name()));
         awaitHealthy(s, () -> supervisor.state(s.name()).running());
         s.afterHealthy();
-        console.say("%-22s healthy (%s) in %.1f s", s.name(), s.address(), (System.nanoTime() - t0) / 1e9);
+        console.say("%-22s healthy%s in %.1f s", s.name(), s.address().equals("-") ? "" : " (" + s.address() + ")",
+                (System.nanoTime() - t0) / 1e9);
     }
 
     private void awaitHealthy(LocalService s, java.util.function.BooleanSupplier alive) {
@@ -152,7 +153,7 @@ public final class Runner {
     }
 
     /** Runs a one-shot service to completion, showing its log as it goes. */
-    private void runOnce(LocalService s) {
+    void runOnce(LocalService s) {
         console.say("%-22s running", s.name());
         s.prepare();
         Path log = config.logFile(s.name());

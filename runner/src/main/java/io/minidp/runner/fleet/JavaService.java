@@ -1,6 +1,7 @@
 package io.minidp.runner.fleet;
 
 import io.minidp.common.app.PlatformException;
+import io.minidp.common.app.Readiness;
 import io.minidp.runner.PlatformConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,20 +14,34 @@ import java.util.Map;
  * One of our service jars, run with the same Java as the runner, configured by the same
  * environment (process environment over .env), logging to logs/&lt;service&gt;.log.
  */
-final class JavaService implements LocalService {
+public final class JavaService implements LocalService {
 
     private final PlatformConfig config;
     private final String name;
+    private final String module;
     private final boolean oneShot;
     private final List<String> dependsOn;
     private final String heap;
+    private final Map<String, String> overrides;
 
-    JavaService(PlatformConfig config, String name, boolean oneShot, List<String> dependsOn, String heap) {
+    JavaService(PlatformConfig config, String module, boolean oneShot, List<String> dependsOn, String heap) {
+        this(config, module, module, oneShot, dependsOn, heap, Map.of());
+    }
+
+    private JavaService(PlatformConfig config, String name, String module, boolean oneShot, List<String> dependsOn,
+                        String heap, Map<String, String> overrides) {
         this.config = config;
         this.name = name;
+        this.module = module;
         this.oneShot = oneShot;
         this.dependsOn = dependsOn;
         this.heap = heap;
+        this.overrides = Map.copyOf(overrides);
+    }
+
+    /** The same jar run once under another name (and log file), with some variables changed. */
+    public JavaService oneShotVariant(String variantName, Map<String, String> variables) {
+        return new JavaService(config, variantName, module, true, dependsOn, heap, variables);
     }
 
     @Override
@@ -45,7 +60,7 @@ final class JavaService implements LocalService {
     }
 
     Path jar() {
-        return config.home().resolve(name).resolve("target").resolve(name + ".jar");
+        return config.home().resolve(module).resolve("target").resolve(module + ".jar");
     }
 
     @Override
@@ -54,6 +69,15 @@ final class JavaService implements LocalService {
             throw new PlatformException(jar() + " is missing. Build it with ./mvnw -DskipTests package"
                     + " (./platform does this by itself when a jar is missing).");
         }
+        try {
+            Files.deleteIfExists(readyFile());
+        } catch (java.io.IOException e) {
+            throw new PlatformException("Cannot remove " + readyFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path readyFile() {
+        return config.runDir().resolve(name + ".ready");
     }
 
     @Override
@@ -67,10 +91,19 @@ final class JavaService implements LocalService {
         return cmd;
     }
 
+    /** Ready once the service has said so; it stops being so when its process ends. */
+    @Override
+    public boolean healthy() {
+        return Files.exists(readyFile());
+    }
+
     @Override
     public Map<String, String> environment() {
         Map<String, String> env = new HashMap<>(config.env().asMap());
+        env.putAll(overrides);
         env.put("LOG_CONSOLE", "false");
+        env.put("SERVICE_NAME", name);
+        env.put(Readiness.READY_FILE, readyFile().toString());
         env.put("LOGS_DIR", config.logsDir().toString());
         return env;
     }

@@ -39,6 +39,7 @@ public final class Supervisor {
             Path base = runDir.resolve(service);
             Files.deleteIfExists(exitFile(service));
             Files.deleteIfExists(pidFile(service));
+            Files.deleteIfExists(stoppedFile(service));
             Files.deleteIfExists(Path.of(base + ".pid.tmp"));
             List<String> cmd = new ArrayList<>(List.of("setsid", "sh", "-c", WRAPPER, base.toString()));
             cmd.addAll(command);
@@ -63,22 +64,24 @@ public final class Supervisor {
             return ProcessState.NOT_STARTED;
         }
         if (alive(ids[0], ids[1])) {
-            return new ProcessState(OptionalLong.of(ids[0]), OptionalInt.empty());
+            return new ProcessState(OptionalLong.of(ids[0]), OptionalInt.empty(), false);
         }
+        boolean stopped = Files.exists(stoppedFile(service));
         try {
             Path exit = exitFile(service);
             if (Files.exists(exit)) {
-                return new ProcessState(OptionalLong.empty(), OptionalInt.of(Integer.parseInt(Files.readString(exit).strip())));
+                return new ProcessState(OptionalLong.empty(),
+                        OptionalInt.of(Integer.parseInt(Files.readString(exit).strip())), stopped);
             }
         } catch (IOException | NumberFormatException e) {
             // Read as not yet written.
         }
         if (alive(ids[2], ids[3])) {
             // The service has ended and its shell is writing the exit code: still counts as running.
-            return new ProcessState(OptionalLong.of(ids[0]), OptionalInt.empty());
+            return new ProcessState(OptionalLong.of(ids[0]), OptionalInt.empty(), false);
         }
         // Gone without an exit code: killed together with its waiting shell (as by kill -9 of the group).
-        return new ProcessState(OptionalLong.empty(), OptionalInt.of(137));
+        return new ProcessState(OptionalLong.empty(), OptionalInt.of(137), stopped);
     }
 
     /** Waits up to {@code timeout} for the service to exit; returns its exit code, or empty if still running. */
@@ -103,6 +106,11 @@ public final class Supervisor {
             return;
         }
         OptionalLong pid = s.pid();
+        try {
+            Files.writeString(stoppedFile(service), signal + "\n");
+        } catch (IOException e) {
+            throw new PlatformException("Cannot write to " + runDir + ": " + e.getMessage(), e);
+        }
         Commands.run(List.of("kill", "-s", signal, Long.toString(pid.getAsLong())), null, 10);
         if (awaitExit(service, grace).isEmpty()) {
             ProcessHandle.of(pid.getAsLong()).ifPresent(ProcessHandle::destroyForcibly);
@@ -158,6 +166,10 @@ public final class Supervisor {
 
     private Path pidFile(String service) {
         return runDir.resolve(service + ".pid");
+    }
+
+    private Path stoppedFile(String service) {
+        return runDir.resolve(service + ".stopped");
     }
 
     private Path exitFile(String service) {
