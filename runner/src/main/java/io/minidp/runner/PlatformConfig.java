@@ -2,6 +2,7 @@ package io.minidp.runner;
 
 import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.Env;
+import io.minidp.common.config.KafkaConfig;
 import io.minidp.common.config.PostgresConfig;
 import java.nio.file.Path;
 import java.util.Set;
@@ -13,10 +14,11 @@ import java.util.Set;
  * @param dataDir          local state of every service, kept across down/up
  * @param logsDir          one log file per service
  * @param postgresEmbedded start PostgreSQL ourselves; by default when POSTGRES_HOST is this machine
+ * @param kafka            the broker the runner starts, on this machine at the bootstrap port
  * @param env              everything the services are configured from, handed on to them
  */
 public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConfig postgres, boolean postgresEmbedded,
-                             Env env) {
+                             KafkaConfig kafka, int kafkaControllerPort, long kafkaRetentionHours, Env env) {
 
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
 
@@ -28,10 +30,17 @@ public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConf
             r.problem("POSTGRES_EMBEDDED=true needs POSTGRES_HOST=127.0.0.1 (the embedded server listens on loopback"
                     + " only), but POSTGRES_HOST is '" + pg.host() + "'");
         }
+        KafkaConfig kafka = KafkaConfig.read(r);
+        int controllerPort = r.port("KAFKA_CONTROLLER_PORT", 9093);
+        long retention = r.integer("KAFKA_RETENTION_HOURS", -1, -1, Integer.MAX_VALUE);
+        if (!kafka.bootstrapServers().isEmpty() && !LOOPBACK.contains(kafka.firstHost())) {
+            r.problem("KAFKA_BOOTSTRAP_SERVERS must name this machine (127.0.0.1) for the local runner, which starts"
+                    + " the broker itself, but it is '" + kafka.bootstrapServers() + "'");
+        }
         return new PlatformConfig(home,
                 home.resolve(r.path("PLATFORM_DATA_DIR", "data/local")).normalize(),
                 home.resolve(r.path("LOGS_DIR", "logs")).normalize(),
-                pg, embedded, r.env());
+                pg, embedded, kafka, controllerPort, retention, r.env());
     }
 
     public Path runDir() {

@@ -50,6 +50,8 @@ class PlatformIT {
                 "CDC_PUBLICATION", "cdc_publication",
                 "INITIALIZER_INPUT_DIR", "data/input"));
         env.put("GENERATOR_RATE", "200");
+        env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + EmbeddedPostgres.freePort());
+        env.put("KAFKA_CONTROLLER_PORT", Integer.toString(EmbeddedPostgres.freePort()));
         env.put("PATH", System.getenv("PATH"));
         validEnv = Map.copyOf(env);
     }
@@ -81,6 +83,7 @@ class PlatformIT {
 
         String status = run("status");
         assertThat(statusLine(status, "postgres")).contains("running, healthy");
+        assertThat(statusLine(status, "kafka")).contains("not started");
         assertThat(statusLine(status, "data-initializer")).contains("exited (code 0)");
         assertThat(statusLine(status, "data-generator")).contains("not started");
 
@@ -92,7 +95,8 @@ class PlatformIT {
                 .contains("Nothing to do: all 3 tables already exist with the shape of their files");
 
         // The whole fleet: the generator joins and the shop starts changing.
-        assertThat(run("up")).contains("data-generator         healthy in");
+        assertThat(run("up")).contains("data-generator         healthy in")
+                .contains("kafka                  healthy (" + env.get("KAFKA_BOOTSTRAP_SERVERS") + ")");
         assertThat(statusLine(run("status"), "data-generator")).contains("running, healthy");
         awaitOrdersAbove(10000);
 
@@ -101,6 +105,7 @@ class PlatformIT {
         String stopped = run("status");
         assertThat(statusLine(stopped, "postgres")).contains("stopped");
         assertThat(statusLine(stopped, "data-generator")).contains("stopped");
+        assertThat(statusLine(stopped, "kafka")).contains("stopped");
         assertThat(Files.readString(state.resolve("logs/data-generator.log"))).contains("Summary: ");
         assertThatThrownBy(() -> run("sql", "SELECT 1")).isInstanceOf(PlatformException.class)
                 .hasMessageContaining("SQL failed on 127.0.0.1:" + env.get("POSTGRES_PORT") + "/shop");

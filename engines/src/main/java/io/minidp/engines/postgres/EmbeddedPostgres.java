@@ -3,14 +3,12 @@ package io.minidp.engines.postgres;
 import io.minidp.common.app.PlatformException;
 import io.minidp.common.config.PostgresConfig;
 import io.minidp.common.config.Secret;
-import io.minidp.engines.process.Commands;
+import io.minidp.engines.process.LocalProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real PostgreSQL server in a folder of its own, for integration tests: the same binaries and
@@ -23,7 +21,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final Path dataDir;
     private final PostgresConfig config;
     private final Path logFile;
-    private Process process;
+    private LocalProcess process;
 
     private EmbeddedPostgres(Path home, Path dataDir, PostgresConfig config, Path logFile) {
         this.home = home;
@@ -57,15 +55,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        try {
-            process = new ProcessBuilder(PostgresServer.serverCommand(home, dataDir, config.port(),
-                    PostgresServer.serverSettings(false)))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new PlatformException("Cannot start PostgreSQL: " + e.getMessage(), e);
-        }
+        process = LocalProcess.start("PostgreSQL", PostgresServer.serverCommand(home, dataDir, config.port(),
+                PostgresServer.serverSettings(false)), logFile);
         try {
             PostgresServer.awaitReady(config, Duration.ofSeconds(60), process::isAlive);
         } catch (RuntimeException e) {
@@ -99,17 +90,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** Fast shutdown (SIGINT): open sessions are ended, then the server stops cleanly. */
     public void stop() {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        Commands.run(List.of("kill", "-INT", Long.toString(process.pid())), null, 10);
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
+        if (process != null) {
+            process.stop("INT");
         }
     }
 

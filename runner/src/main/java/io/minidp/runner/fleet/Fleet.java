@@ -22,6 +22,7 @@ public final class Fleet {
     public static Fleet local(PlatformConfig config) {
         return new Fleet(List.of(
                 new PostgresService(config),
+                new KafkaService(config),
                 new JavaService(config, "data-initializer", true, List.of("postgres"), "512m"),
                 new JavaService(config, "data-generator", false, List.of("postgres", "data-initializer"), "256m")));
     }
