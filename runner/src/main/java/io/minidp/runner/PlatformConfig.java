@@ -4,6 +4,7 @@ import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.Env;
 import io.minidp.common.config.KafkaConfig;
 import io.minidp.common.config.PostgresConfig;
+import io.minidp.common.config.RegistryConfig;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -18,7 +19,8 @@ import java.util.Set;
  * @param env              everything the services are configured from, handed on to them
  */
 public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConfig postgres, boolean postgresEmbedded,
-                             KafkaConfig kafka, int kafkaControllerPort, long kafkaRetentionHours, Env env) {
+                             KafkaConfig kafka, int kafkaControllerPort, long kafkaRetentionHours,
+                             RegistryConfig registry, Env env) {
 
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
 
@@ -37,10 +39,15 @@ public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConf
             r.problem("KAFKA_BOOTSTRAP_SERVERS must name this machine (127.0.0.1) for the local runner, which starts"
                     + " the broker itself, but it is '" + kafka.bootstrapServers() + "'");
         }
+        RegistryConfig registry = RegistryConfig.read(r);
+        if (registry.url().getHost() != null && !LOOPBACK.contains(registry.url().getHost())) {
+            r.problem("SCHEMA_REGISTRY_URL must name this machine (127.0.0.1) for the local runner, which starts"
+                    + " the registry itself, but it is '" + registry.url() + "'");
+        }
         return new PlatformConfig(home,
                 home.resolve(r.path("PLATFORM_DATA_DIR", "data/local")).normalize(),
                 home.resolve(r.path("LOGS_DIR", "logs")).normalize(),
-                pg, embedded, kafka, controllerPort, retention, r.env());
+                pg, embedded, kafka, controllerPort, retention, registry, r.env());
     }
 
     public Path runDir() {

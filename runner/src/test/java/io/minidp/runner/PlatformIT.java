@@ -52,6 +52,7 @@ class PlatformIT {
         env.put("GENERATOR_RATE", "200");
         env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + EmbeddedPostgres.freePort());
         env.put("KAFKA_CONTROLLER_PORT", Integer.toString(EmbeddedPostgres.freePort()));
+        env.put("SCHEMA_REGISTRY_URL", "http://127.0.0.1:" + EmbeddedPostgres.freePort());
         env.put("PATH", System.getenv("PATH"));
         validEnv = Map.copyOf(env);
     }
@@ -96,7 +97,8 @@ class PlatformIT {
 
         // The whole fleet: the generator joins and the shop starts changing.
         assertThat(run("up")).contains("data-generator         healthy in")
-                .contains("kafka                  healthy (" + env.get("KAFKA_BOOTSTRAP_SERVERS") + ")");
+                .contains("kafka                  healthy (" + env.get("KAFKA_BOOTSTRAP_SERVERS") + ")")
+                .contains("schema-registry        healthy (" + env.get("SCHEMA_REGISTRY_URL") + ")");
         assertThat(statusLine(run("status"), "data-generator")).contains("running, healthy");
         awaitOrdersAbove(10000);
 
@@ -106,6 +108,7 @@ class PlatformIT {
         assertThat(statusLine(stopped, "postgres")).contains("stopped");
         assertThat(statusLine(stopped, "data-generator")).contains("stopped");
         assertThat(statusLine(stopped, "kafka")).contains("stopped");
+        assertThat(statusLine(stopped, "schema-registry")).contains("stopped");
         assertThat(Files.readString(state.resolve("logs/data-generator.log"))).contains("Summary: ");
         assertThatThrownBy(() -> run("sql", "SELECT 1")).isInstanceOf(PlatformException.class)
                 .hasMessageContaining("SQL failed on 127.0.0.1:" + env.get("POSTGRES_PORT") + "/shop");

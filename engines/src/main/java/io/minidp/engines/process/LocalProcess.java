@@ -4,6 +4,7 @@ import io.minidp.common.app.PlatformException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** An engine started by a test: its output appended to a log file, stopped by a signal, killed if it lingers. */
@@ -16,11 +17,17 @@ public final class LocalProcess {
     }
 
     public static LocalProcess start(String name, List<String> command, Path log) {
+        return start(name, command, Map.of(), log);
+    }
+
+    /** Starts {@code command} with {@code env} added to this process's environment. */
+    public static LocalProcess start(String name, List<String> command, Map<String, String> env, Path log) {
         try {
-            return new LocalProcess(new ProcessBuilder(command)
+            ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start());
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().putAll(env);
+            return new LocalProcess(pb.start());
         } catch (IOException e) {
             throw new PlatformException("Cannot start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
         }

@@ -23,6 +23,7 @@ public final class Fleet {
         return new Fleet(List.of(
                 new PostgresService(config),
                 new KafkaService(config),
+                new RegistryService(config),
                 new JavaService(config, "data-initializer", true, List.of("postgres"), "512m"),
                 new JavaService(config, "data-generator", false, List.of("postgres", "data-initializer"), "256m")));
     }
