@@ -1,10 +1,10 @@
 package io.minidp.engines.kafka;
 
-import io.minidp.common.app.PlatformException;
 import io.minidp.engines.postgres.EmbeddedPostgres;
 import io.minidp.engines.process.LocalProcess;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A real single-node KRaft Kafka for integration tests, built by the kafka-broker module, on free
@@ -40,14 +40,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        process = LocalProcess.start("Kafka", KafkaServer.command(settings, "384m"), log);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!KafkaServer.answers(bootstrapServers(), Duration.ofSeconds(2))) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.stop("KILL");
-                throw new PlatformException("Kafka did not start within 60 s; see " + log);
-            }
-        }
+        process = LocalProcess.startReady("Kafka", KafkaServer.command(settings, "384m"), Map.of(), log,
+                Duration.ofSeconds(60), () -> KafkaServer.answers(bootstrapServers(), Duration.ofSeconds(2)));
     }
 
     public String bootstrapServers() {

@@ -107,6 +107,30 @@ public final class KafkaServer {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
     }
 
+    /**
+     * How far a consumer group is behind, by topic: end offsets minus committed offsets. Empty when
+     * the group has committed nothing yet or Kafka does not answer in time.
+     */
+    public static Map<String, Long> lag(String bootstrapServers, String groupId, Duration timeout) {
+        Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        Map<String, Long> lag = new java.util.TreeMap<>();
+        try (Admin admin = Admin.create(conf)) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            committed.forEach((tp, om) -> lag.merge(tp.topic(), Math.max(0, ends.get(tp).offset() - om.offset()), Long::sum));
+        } catch (ExecutionException | TimeoutException e) {
+            return Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return lag;
+    }
+
     /** True when the broker answers a metadata request within {@code timeout}. */
     public static boolean answers(String bootstrapServers, Duration timeout) {
         String first = bootstrapServers.split(",")[0];

@@ -3,9 +3,11 @@ package io.minidp.engines.process;
 import io.minidp.common.app.PlatformException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /** An engine started by a test: its output appended to a log file, stopped by a signal, killed if it lingers. */
 public final class LocalProcess {
@@ -31,6 +33,30 @@ public final class LocalProcess {
         } catch (IOException e) {
             throw new PlatformException("Cannot start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts {@code command} and waits until {@code ready} holds, polling; kills it and fails,
+     * pointing at its log, if it exits first or is not ready within {@code timeout}.
+     */
+    public static LocalProcess startReady(String name, List<String> command, Map<String, String> env, Path log,
+                                          Duration timeout, BooleanSupplier ready) {
+        LocalProcess p = start(name, command, env, log);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready.getAsBoolean()) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                p.stop("KILL");
+                throw new PlatformException(name + " did not start within " + timeout.toSeconds() + " s; see " + log);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.stop("KILL");
+                throw new PlatformException("Interrupted while waiting for " + name, e);
+            }
+        }
+        return p;
     }
 
     public boolean isAlive() {

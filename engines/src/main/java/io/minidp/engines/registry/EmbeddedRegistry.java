@@ -1,12 +1,10 @@
 package io.minidp.engines.registry;
 
-import io.minidp.common.app.PlatformException;
 import io.minidp.engines.kafka.EmbeddedKafka;
 import io.minidp.engines.postgres.EmbeddedPostgres;
 import io.minidp.engines.process.LocalProcess;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
+import java.time.Duration;
 
 /** The real schema registry for integration tests, on a free loopback port; it can be stopped and started again. */
 public final class EmbeddedRegistry implements AutoCloseable {
@@ -33,16 +31,8 @@ public final class EmbeddedRegistry implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        Map<String, String> env = new HashMap<>(RegistryServer.environment(port, dataDir));
-        process = LocalProcess.start("the schema registry", RegistryServer.command(EmbeddedKafka.home(), "256m"), env, log);
-        long deadline = System.nanoTime() + 90_000_000_000L;
-        while (!RegistryServer.ready(url())) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.stop("KILL");
-                throw new PlatformException("The schema registry did not start within 90 s; see " + log);
-            }
-            sleep();
-        }
+        process = LocalProcess.startReady("The schema registry", RegistryServer.command(EmbeddedKafka.home(), "256m"),
+                RegistryServer.environment(port, dataDir), log, Duration.ofSeconds(90), () -> RegistryServer.ready(url()));
     }
 
     /** The base URL; the Confluent-compatible API is under /apis/ccompat/v7. */
@@ -59,14 +49,5 @@ public final class EmbeddedRegistry implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PlatformException("Interrupted while waiting for the schema registry", e);
-        }
     }
 }
