@@ -5,6 +5,7 @@ import io.minidp.common.config.Env;
 import io.minidp.common.config.KafkaConfig;
 import io.minidp.common.config.PostgresConfig;
 import io.minidp.common.config.RegistryConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -20,7 +21,7 @@ import java.util.Set;
  */
 public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConfig postgres, boolean postgresEmbedded,
                              KafkaConfig kafka, int kafkaControllerPort, long kafkaRetentionHours,
-                             RegistryConfig registry, Env env) {
+                             RegistryConfig registry, URI connectUrl, Env env) {
 
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
 
@@ -44,10 +45,23 @@ public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConf
             r.problem("SCHEMA_REGISTRY_URL must name this machine (127.0.0.1) for the local runner, which starts"
                     + " the registry itself, but it is '" + registry.url() + "'");
         }
+        URI connect = r.parsed("KAFKA_CONNECT_URL", null, PlatformConfig::loopbackUrl, URI.create("http://127.0.0.1:1"));
         return new PlatformConfig(home,
                 home.resolve(r.path("PLATFORM_DATA_DIR", "data/local")).normalize(),
                 home.resolve(r.path("LOGS_DIR", "logs")).normalize(),
-                pg, embedded, kafka, controllerPort, retention, registry, r.env());
+                pg, embedded, kafka, controllerPort, retention, registry, connect, r.env());
+    }
+
+    private static URI loopbackUrl(String value) {
+        try {
+            URI u = URI.create(value.strip());
+            if ("http".equals(u.getScheme()) && LOOPBACK.contains(u.getHost()) && u.getPort() > 0) {
+                return u;
+            }
+        } catch (IllegalArgumentException e) {
+            // Falls through to the rule.
+        }
+        throw new IllegalArgumentException("must be http://127.0.0.1:<port>: the local runner starts this service itself");
     }
 
     public Path runDir() {

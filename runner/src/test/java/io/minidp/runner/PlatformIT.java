@@ -53,6 +53,9 @@ class PlatformIT {
         env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + EmbeddedPostgres.freePort());
         env.put("KAFKA_CONTROLLER_PORT", Integer.toString(EmbeddedPostgres.freePort()));
         env.put("SCHEMA_REGISTRY_URL", "http://127.0.0.1:" + EmbeddedPostgres.freePort());
+        env.put("KAFKA_CONNECT_URL", "http://127.0.0.1:" + EmbeddedPostgres.freePort());
+        env.putAll(Map.of("CDC_CONNECTOR_NAME", "it-postgres", "CDC_SLOT", "it_cdc", "CDC_TOPIC_PREFIX", "it",
+                "CONNECTOR_CONFIG_FILE", "config/debezium/connector_config.json"));
         env.put("PATH", System.getenv("PATH"));
         validEnv = Map.copyOf(env);
     }
@@ -98,9 +101,19 @@ class PlatformIT {
         // The whole fleet: the generator joins and the shop starts changing.
         assertThat(run("up")).contains("data-generator         healthy in")
                 .contains("kafka                  healthy (" + env.get("KAFKA_BOOTSTRAP_SERVERS") + ")")
-                .contains("schema-registry        healthy (" + env.get("SCHEMA_REGISTRY_URL") + ")");
-        assertThat(statusLine(run("status"), "data-generator")).contains("running, healthy");
+                .contains("schema-registry        healthy (" + env.get("SCHEMA_REGISTRY_URL") + ")")
+                .contains("kafka-connect          healthy (" + env.get("KAFKA_CONNECT_URL") + ")")
+                .contains("Connector it-postgres and its 1 task(s) are RUNNING")
+                .contains("debezium-configurator  done (exit code 0)");
+        String fleet = run("status");
+        assertThat(statusLine(fleet, "data-generator")).contains("running, healthy");
+        assertThat(statusLine(fleet, "kafka-consumer")).contains("running, healthy");
+        assertThat(fleet).contains("connector it-postgres: RUNNING, tasks: 0 RUNNING");
         awaitOrdersAbove(10000);
+
+        // A change made by hand comes out of the other end decoded.
+        run("sql", "INSERT INTO products (product_id, sku, name, price, stock) VALUES (100001, 'SKU-IT', 'Ünïcode probe', 1.25, 3)");
+        awaitLogLine("kafka-consumer", "it.public.products c key={\"product_id\": 100001}");
 
         run("sql", "CREATE TABLE kept_across_restarts (note text); INSERT INTO kept_across_restarts VALUES ('still here')");
         run("down");
@@ -109,6 +122,8 @@ class PlatformIT {
         assertThat(statusLine(stopped, "data-generator")).contains("stopped");
         assertThat(statusLine(stopped, "kafka")).contains("stopped");
         assertThat(statusLine(stopped, "schema-registry")).contains("stopped");
+        assertThat(statusLine(stopped, "kafka-connect")).contains("stopped");
+        assertThat(statusLine(stopped, "kafka-consumer")).contains("stopped");
         assertThat(Files.readString(state.resolve("logs/data-generator.log"))).contains("Summary: ");
         assertThatThrownBy(() -> run("sql", "SELECT 1")).isInstanceOf(PlatformException.class)
                 .hasMessageContaining("SQL failed on 127.0.0.1:" + env.get("POSTGRES_PORT") + "/shop");
@@ -121,6 +136,15 @@ class PlatformIT {
         run("down", "--wipe");
         assertThat(state.resolve("data/postgres")).doesNotExist();
         assertThat(state.resolve("data/bin")).isDirectory();
+    }
+
+    private void awaitLogLine(String service, String text) throws Exception {
+        Path log = state.resolve("logs/" + service + ".log");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(log) || !Files.readString(log).contains(text)) {
+            assertThat(System.nanoTime()).as("'%s' in %s within 60 s", text, log).isLessThan(deadline);
+            Thread.sleep(200);
+        }
     }
 
     private void awaitOrdersAbove(long n) throws InterruptedException {

@@ -3,7 +3,10 @@ package io.minidp.common.avro;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Conversions;
 import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
@@ -28,6 +31,18 @@ public final class ConfluentAvro {
     /** A decoded message: the writer schema's id and the value ({@code null} for a tombstone). */
     public record Decoded(int schemaId, GenericRecord value) {}
 
+    /** Decimals decode to BigDecimal, dates and times to java.time values, as their logical types say. */
+    private static final GenericData DATA = new GenericData();
+
+    static {
+        DATA.addLogicalTypeConversion(new Conversions.DecimalConversion());
+        DATA.addLogicalTypeConversion(new TimeConversions.DateConversion());
+        DATA.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+        DATA.addLogicalTypeConversion(new TimeConversions.TimestampMicrosConversion());
+        DATA.addLogicalTypeConversion(new TimeConversions.TimeMillisConversion());
+        DATA.addLogicalTypeConversion(new TimeConversions.TimeMicrosConversion());
+    }
+
     private final SchemaRegistryClient registry;
 
     public ConfluentAvro(SchemaRegistryClient registry) {
@@ -48,7 +63,7 @@ public final class ConfluentAvro {
         }
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null);
-            Object value = new GenericDatumReader<>(writer).read(null, decoder);
+            Object value = new GenericDatumReader<>(writer, writer, DATA).read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new MalformedMessage("the Avro body is longer than schema " + id + " describes");
             }

@@ -119,7 +119,7 @@ public final class Runner {
         }
         if (supervisor.state(s.name()).running()) {
             awaitHealthy(s, () -> supervisor.state(s.name()).running());
-            console.say("%-22s already running, healthy (%s)", s.name(), s.address());
+            console.say("%-22s already running, healthy%s", s.name(), where(s));
             return;
         }
         start(s);
@@ -132,8 +132,11 @@ public final class Runner {
         supervisor.start(s.name(), s.command(), s.environment(), config.home(), config.logFile(s.name()));
         awaitHealthy(s, () -> supervisor.state(s.name()).running());
         s.afterHealthy();
-        console.say("%-22s healthy%s in %.1f s", s.name(), s.address().equals("-") ? "" : " (" + s.address() + ")",
-                (System.nanoTime() - t0) / 1e9);
+        console.say("%-22s healthy%s in %.1f s", s.name(), where(s), (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static String where(LocalService s) {
+        return s.address().equals("-") ? "" : " (" + s.address() + ")";
     }
 
     private void awaitHealthy(LocalService s, java.util.function.BooleanSupplier alive) {

@@ -1,7 +1,9 @@
 package io.minidp.runner.fleet;
 
 import io.minidp.common.app.PlatformException;
+import io.minidp.engines.kafka.KafkaServer;
 import io.minidp.runner.PlatformConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -24,8 +26,24 @@ public final class Fleet {
                 new PostgresService(config),
                 new KafkaService(config),
                 new RegistryService(config),
+                new ConnectService(config),
                 new JavaService(config, "data-initializer", true, List.of("postgres"), "512m"),
+                new JavaService(config, "debezium-configurator", true,
+                        List.of("postgres", "kafka-connect", "data-initializer"), "128m"),
+                new JavaService(config, "kafka-consumer", false, List.of("kafka", "schema-registry", "debezium-configurator"),
+                        "256m").withDetails(() -> consumerLag(config)),
                 new JavaService(config, "data-generator", false, List.of("postgres", "data-initializer"), "256m")));
+    }
+
+    private static List<String> consumerLag(PlatformConfig config) {
+        String group = config.env().get("CONSUMER_GROUP_ID").orElse("minidp-consumer");
+        Map<String, Long> lag = KafkaServer.lag(config.kafka().bootstrapServers(), group, Duration.ofSeconds(3));
+        if (lag.isEmpty()) {
+            return List.of("lag: unknown (nothing committed yet, or Kafka is down)");
+        }
+        List<String> lines = new ArrayList<>();
+        lag.forEach((topic, n) -> lines.add("lag " + topic + ": " + n));
+        return lines;
     }
 
     public Collection<LocalService> all() {

@@ -23,6 +23,7 @@ public final class JavaService implements LocalService {
     private final List<String> dependsOn;
     private final String heap;
     private final Map<String, String> overrides;
+    private java.util.function.Supplier<List<String>> details = List::of;
 
     JavaService(PlatformConfig config, String module, boolean oneShot, List<String> dependsOn, String heap) {
         this(config, module, module, oneShot, dependsOn, heap, Map.of());
@@ -37,6 +38,17 @@ public final class JavaService implements LocalService {
         this.dependsOn = dependsOn;
         this.heap = heap;
         this.overrides = Map.copyOf(overrides);
+    }
+
+    /** Extra status lines, such as a consumer's lag. */
+    JavaService withDetails(java.util.function.Supplier<List<String>> details) {
+        this.details = details;
+        return this;
+    }
+
+    @Override
+    public List<String> details() {
+        return details.get();
     }
 
     /** The same jar run once under another name (and log file), with some variables changed. */

@@ -1,0 +1,52 @@
+package io.minidp.consumer;
+
+import io.minidp.common.config.ConfigReader;
+import io.minidp.common.config.KafkaConfig;
+import io.minidp.common.config.RegistryConfig;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The consumer's settings.
+ *
+ * @param topicPrefix     Debezium's topic prefix: the CDC topics are {@code <prefix>.<schema>.<table>}
+ * @param deadLetterTopic where undecodable and invalid changes go, with the reason in headers
+ * @param logEvents       which decoded changes to log: all, a sample (at most 20 per table per second), or none
+ */
+public record ConsumerSettings(KafkaConfig kafka, RegistryConfig registry, String topicPrefix, String groupId,
+                               String deadLetterTopic, Duration reportInterval, LogEvents logEvents) {
+
+    public enum LogEvents { ALL, SAMPLE, NONE }
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._\\-]{1,200}");
+
+    public static ConsumerSettings read(ConfigReader r) {
+        String prefix = r.parsed("CDC_TOPIC_PREFIX", null, ConsumerSettings::name, "cdc");
+        return new ConsumerSettings(
+                KafkaConfig.read(r),
+                RegistryConfig.read(r),
+                prefix,
+                r.parsed("CONSUMER_GROUP_ID", "minidp-consumer", ConsumerSettings::name, ""),
+                r.parsed("CONSUMER_DLQ_TOPIC", prefix + ".dead-letters", ConsumerSettings::name, ""),
+                Duration.ofSeconds(r.integer("CONSUMER_REPORT_SECONDS", 5, 1, 3600)),
+                r.parsed("CONSUMER_LOG_EVENTS", "all", v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
+                    case "all" -> LogEvents.ALL;
+                    case "sample" -> LogEvents.SAMPLE;
+                    case "none" -> LogEvents.NONE;
+                    default -> throw new IllegalArgumentException("must be all, sample or none");
+                }, LogEvents.SAMPLE));
+    }
+
+    /** prefix.schema.table, and nothing else: not the heartbeat topic, not the dead letters. */
+    public Pattern topicPattern() {
+        return Pattern.compile(Pattern.quote(topicPrefix) + "\\.[^.]+\\.[^.]+");
+    }
+
+    private static String name(String value) {
+        if (!NAME.matcher(value.strip()).matches()) {
+            throw new IllegalArgumentException("must be letters, digits, '.', '_' or '-'");
+        }
+        return value.strip();
+    }
+}
