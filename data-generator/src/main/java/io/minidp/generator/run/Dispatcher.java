@@ -81,6 +81,7 @@ public final class Dispatcher implements AutoCloseable {
             case COMMITTED -> stats.committed(event.kind());
             case REJECTED -> stats.rejected(event.kind());
             case ABANDONED -> abandoned.incrementAndGet();
+            case SKIPPED -> { } // stopping: like an event never started
         }
     }
 

@@ -25,7 +25,8 @@ final class Writer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
     private static final long MAX_BACKOFF_MS = Duration.ofSeconds(5).toMillis();
 
-    enum Result { COMMITTED, REJECTED, ABANDONED }
+    /** ABANDONED: stopping while PostgreSQL could not be asked; SKIPPED: stopping, and surely not written. */
+    enum Result { COMMITTED, REJECTED, ABANDONED, SKIPPED }
 
     private final PostgresConfig pg;
     private final BooleanSupplier stopping;
@@ -59,18 +60,27 @@ final class Writer implements AutoCloseable {
                     return Result.REJECTED;
                 }
                 dropConnection();
-                LOG.warn("Lost PostgreSQL at {} ({}); reconnecting", pg.address(), e.getMessage());
-                Boolean committed = pidAtFailure == 0 ? Boolean.FALSE : settle(seq, pidAtFailure);
-                if (committed == null) {
-                    LOG.warn("Stopping before PostgreSQL came back: whether {} committed is unknown", event);
-                    return Result.ABANDONED;
-                }
-                if (committed) {
-                    LOG.info("{} had committed before the connection broke", event);
-                    return Result.COMMITTED;
-                }
-                if (stopping.getAsBoolean()) {
-                    return Result.ABANDONED;
+                if (pidAtFailure == 0) {
+                    // Not even connected: nothing was sent, so nothing can have committed.
+                    if (stopping.getAsBoolean()) {
+                        return Result.SKIPPED;
+                    }
+                    LOG.warn("PostgreSQL at {} is unreachable ({}); retrying in {} ms", pg.address(), e.getMessage(), backoff);
+                } else {
+                    LOG.warn("Lost PostgreSQL at {} while writing ({}); reconnecting", pg.address(), e.getMessage());
+                    Boolean committed = settle(seq, pidAtFailure);
+                    if (committed == null) {
+                        LOG.warn("Stopping before PostgreSQL came back: whether {} committed is unknown", event);
+                        return Result.ABANDONED;
+                    }
+                    if (committed) {
+                        LOG.info("{} had committed before the connection broke", event);
+                        return Result.COMMITTED;
+                    }
+                    if (stopping.getAsBoolean()) {
+                        return Result.SKIPPED;
+                    }
+                    continue; // PostgreSQL answers again: write it now
                 }
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
@@ -80,11 +90,12 @@ final class Writer implements AutoCloseable {
 
     /**
      * Whether event {@code seq} committed: asked once PostgreSQL answers again and the session
-     * that ran it ({@code oldPid}) has ended, so it cannot still commit. Null when stopping first.
+     * that ran it ({@code oldPid}) has ended, so it cannot still commit. Null only when the
+     * generator is stopping and PostgreSQL still cannot be asked.
      */
     private Boolean settle(long seq, int oldPid) {
         long backoff = 100;
-        while (!stopping.getAsBoolean()) {
+        while (true) {
             try {
                 Connection c = connection();
                 if (!sessionGone(c, oldPid)) {
@@ -100,12 +111,14 @@ final class Writer implements AutoCloseable {
                 }
             } catch (SQLException e) {
                 dropConnection();
+                if (stopping.getAsBoolean()) {
+                    return null;
+                }
                 LOG.warn("PostgreSQL at {} is unreachable ({}); retrying in {} ms", pg.address(), e.getMessage(), backoff);
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
             }
         }
-        return null;
     }
 
     private static boolean sessionGone(Connection c, int pid) throws SQLException {
