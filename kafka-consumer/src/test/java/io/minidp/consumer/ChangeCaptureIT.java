@@ -234,6 +234,17 @@ class ChangeCaptureIT {
     }
 
     @Test
+    void aTableCreatedWhileEverythingRunsIsCapturedWithoutReconfiguration() throws Exception {
+        sql("CREATE TABLE later (id integer PRIMARY KEY, label text); INSERT INTO later VALUES (1, 'new table')");
+
+        List<Change> changes = readUntil("it.public.later", l -> !l.isEmpty());
+
+        assertThat(changes.get(0).op()).isEqualTo("c");
+        assertThat(text(changes.get(0).after(), "label")).isEqualTo("new table");
+        await("the consumer finds the new topic", () -> consumer.stats().get("it.public.later", "c") == 1);
+    }
+
+    @Test
     void aMalformedMessageGoesToTheDeadLetterTopicAndTheStreamGoesOn() throws Exception {
         sql("INSERT INTO poisoned VALUES (1, 'first')");
         await("the first change", () -> consumer.stats().get("it.public.poisoned", "c") == 1);
