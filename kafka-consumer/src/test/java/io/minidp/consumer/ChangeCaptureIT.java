@@ -309,17 +309,19 @@ class ChangeCaptureIT {
             List<Change> seen = readUntil("it.public.streamed", l -> l.stream().anyMatch(c -> m == (Integer) c.after().get("id")));
             streaming = seen.stream().anyMatch(c -> m == (Integer) c.after().get("id") && c.op().equals("c"));
         }
+        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
         CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
             try {
                 for (int i = 1; i <= 300; i++) {
                     sql("INSERT INTO streamed VALUES (" + i + ", " + i + ")");
-                    Thread.sleep(10);
+                    written.set(i);
+                    Thread.sleep(10); // spreads the writes over the worker's stop and start
                 }
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(1000);
+        await("some rows are written before Connect stops", () -> written.get() >= 50);
         connect.stop();
         connect.startAgain();
         writes.get();

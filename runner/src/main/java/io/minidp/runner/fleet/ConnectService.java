@@ -3,7 +3,6 @@ package io.minidp.runner.fleet;
 import io.minidp.engines.connect.ConnectServer;
 import io.minidp.runner.PlatformConfig;
 import java.util.List;
-import java.util.Map;
 
 /** A Kafka Connect worker in distributed mode with the Debezium and Apicurio plugins; REST at KAFKA_CONNECT_URL. */
 final class ConnectService implements LocalService {
@@ -30,11 +29,6 @@ final class ConnectService implements LocalService {
     }
 
     @Override
-    public boolean oneShot() {
-        return false;
-    }
-
-    @Override
     public String address() {
         return config.connectUrl().toString();
     }
@@ -47,11 +41,6 @@ final class ConnectService implements LocalService {
     @Override
     public List<String> command() {
         return ConnectServer.command(settings(), "768m");
-    }
-
-    @Override
-    public Map<String, String> environment() {
-        return Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "LANG", "C.UTF-8", "TZ", "UTC");
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.minidp.runner.PlatformConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /** One Kafka node, broker and KRaft controller in one process, its data under the local data folder. */
 final class KafkaService implements LocalService {
@@ -28,16 +27,6 @@ final class KafkaService implements LocalService {
     }
 
     @Override
-    public List<String> dependsOn() {
-        return List.of();
-    }
-
-    @Override
-    public boolean oneShot() {
-        return false;
-    }
-
-    @Override
     public String address() {
         return config.kafka().bootstrapServers();
     }
@@ -50,11 +39,6 @@ final class KafkaService implements LocalService {
     @Override
     public List<String> command() {
         return KafkaServer.command(settings(), "512m");
-    }
-
-    @Override
-    public Map<String, String> environment() {
-        return Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "LANG", "C.UTF-8", "TZ", "UTC");
     }
 
     @Override

@@ -10,10 +10,14 @@ public interface LocalService {
     String name();
 
     /** Services that must be healthy (or, for one-shot services, have exited 0) before this one starts. */
-    List<String> dependsOn();
+    default List<String> dependsOn() {
+        return List.of();
+    }
 
     /** A one-shot service runs to completion; the others keep running. */
-    boolean oneShot();
+    default boolean oneShot() {
+        return false;
+    }
 
     /** False when the runner only watches a service that runs elsewhere (an external PostgreSQL). */
     default boolean managed() {
@@ -30,7 +34,10 @@ public interface LocalService {
 
     List<String> command();
 
-    Map<String, String> environment();
+    /** What an engine's process sees: no more of our configuration than its command line gives it. */
+    default Map<String, String> environment() {
+        return Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "LANG", "C.UTF-8", "TZ", "UTC");
+    }
 
     /** Whether it answers now; for one-shot services, meaningless. */
     default boolean healthy() {

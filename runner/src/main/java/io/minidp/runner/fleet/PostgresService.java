@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 
 /**
  * PostgreSQL: embedded (binaries from Maven, data under the local data folder, listening on
@@ -27,16 +26,6 @@ final class PostgresService implements LocalService {
     @Override
     public String name() {
         return "postgres";
-    }
-
-    @Override
-    public List<String> dependsOn() {
-        return List.of();
-    }
-
-    @Override
-    public boolean oneShot() {
-        return false;
     }
 
     @Override
@@ -62,11 +51,6 @@ final class PostgresService implements LocalService {
     @Override
     public List<String> command() {
         return PostgresServer.serverCommand(home, dataDir(), config.postgres().port(), PostgresServer.serverSettings(true));
-    }
-
-    @Override
-    public Map<String, String> environment() {
-        return Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "LANG", "C.UTF-8", "TZ", "UTC");
     }
 
     @Override

@@ -20,16 +20,6 @@ final class RegistryService implements LocalService {
     }
 
     @Override
-    public List<String> dependsOn() {
-        return List.of();
-    }
-
-    @Override
-    public boolean oneShot() {
-        return false;
-    }
-
-    @Override
     public String address() {
         return config.registry().url().toString();
     }
