@@ -5,6 +5,7 @@ import io.minidp.common.config.Env;
 import io.minidp.common.config.KafkaConfig;
 import io.minidp.common.config.PostgresConfig;
 import io.minidp.common.config.RegistryConfig;
+import io.minidp.common.config.S3Config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Set;
@@ -21,7 +22,7 @@ import java.util.Set;
  */
 public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConfig postgres, boolean postgresEmbedded,
                              KafkaConfig kafka, int kafkaControllerPort, long kafkaRetentionHours,
-                             RegistryConfig registry, URI connectUrl, Env env) {
+                             RegistryConfig registry, URI connectUrl, S3Config s3, Env env) {
 
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
 
@@ -46,10 +47,15 @@ public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConf
                     + " the registry itself, but it is '" + registry.url() + "'");
         }
         URI connect = r.parsed("KAFKA_CONNECT_URL", null, PlatformConfig::loopbackUrl, URI.create("http://127.0.0.1:1"));
+        S3Config s3 = S3Config.read(r);
+        if (s3.endpoint().getHost() != null && !LOOPBACK.contains(s3.endpoint().getHost())) {
+            r.problem("S3_ENDPOINT must name this machine (127.0.0.1) for the local runner, which starts the S3 server"
+                    + " itself, but it is '" + s3.endpoint() + "'");
+        }
         return new PlatformConfig(home,
                 home.resolve(r.path("PLATFORM_DATA_DIR", "data/local")).normalize(),
                 home.resolve(r.path("LOGS_DIR", "logs")).normalize(),
-                pg, embedded, kafka, controllerPort, retention, registry, connect, r.env());
+                pg, embedded, kafka, controllerPort, retention, registry, connect, s3, r.env());
     }
 
     private static URI loopbackUrl(String value) {

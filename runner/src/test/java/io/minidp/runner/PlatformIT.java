@@ -54,6 +54,8 @@ class PlatformIT {
         env.put("KAFKA_CONTROLLER_PORT", Integer.toString(EmbeddedPostgres.freePort()));
         env.put("SCHEMA_REGISTRY_URL", "http://127.0.0.1:" + EmbeddedPostgres.freePort());
         env.put("KAFKA_CONNECT_URL", "http://127.0.0.1:" + EmbeddedPostgres.freePort());
+        env.putAll(Map.of("S3_ENDPOINT", "http://127.0.0.1:" + EmbeddedPostgres.freePort(), "S3_ACCESS_KEY", "it-key",
+                "S3_SECRET_KEY", "it-secret", "S3_BUCKET", "it-lake"));
         env.putAll(Map.of("CDC_CONNECTOR_NAME", "it-postgres", "CDC_SLOT", "it_cdc", "CDC_TOPIC_PREFIX", "it",
                 "CONNECTOR_CONFIG_FILE", "config/debezium/connector_config.json"));
         env.put("PATH", System.getenv("PATH"));
@@ -103,6 +105,7 @@ class PlatformIT {
                 .contains("kafka                  healthy (" + env.get("KAFKA_BOOTSTRAP_SERVERS") + ")")
                 .contains("schema-registry        healthy (" + env.get("SCHEMA_REGISTRY_URL") + ")")
                 .contains("kafka-connect          healthy (" + env.get("KAFKA_CONNECT_URL") + ")")
+                .contains("s3                     healthy (" + env.get("S3_ENDPOINT") + "/it-lake)")
                 .contains("Connector it-postgres and its 1 task(s) are RUNNING")
                 .contains("debezium-configurator  done (exit code 0)");
         String fleet = run("status");
@@ -123,6 +126,8 @@ class PlatformIT {
         assertThat(statusLine(stopped, "kafka")).contains("stopped");
         assertThat(statusLine(stopped, "schema-registry")).contains("stopped");
         assertThat(statusLine(stopped, "kafka-connect")).contains("stopped");
+        assertThat(statusLine(stopped, "s3")).contains("stopped");
+        assertThat(state.resolve("data/s3/buckets/it-lake")).isDirectory();
         assertThat(statusLine(stopped, "kafka-consumer")).contains("stopped");
         assertThat(Files.readString(state.resolve("logs/data-generator.log"))).contains("Summary: ");
         assertThatThrownBy(() -> run("sql", "SELECT 1")).isInstanceOf(PlatformException.class)

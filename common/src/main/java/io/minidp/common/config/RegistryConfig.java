@@ -6,7 +6,7 @@ import java.net.URI;
 public record RegistryConfig(URI url) {
 
     public static RegistryConfig read(ConfigReader r) {
-        return new RegistryConfig(r.parsed("SCHEMA_REGISTRY_URL", null, RegistryConfig::parse, URI.create("http://invalid")));
+        return new RegistryConfig(r.parsed("SCHEMA_REGISTRY_URL", null, RegistryConfig::parse, URI.create("unset:/")));
     }
 
     public String ccompatApi() {

@@ -86,7 +86,7 @@ public final class Runner {
     }
 
     public void status() {
-        String format = "%-22s %-26s %-8s %-22s %s";
+        String format = "%-22s %-26s %-8s %-34s %s";
         console.say(format, "SERVICE", "STATE", "PID", "ADDRESS", "LOG");
         for (LocalService s : fleet.all()) {
             ProcessState state = supervisor.state(s.name());

@@ -27,6 +27,7 @@ public final class Fleet {
                 new KafkaService(config),
                 new RegistryService(config),
                 new ConnectService(config),
+                new S3Service(config),
                 new JavaService(config, "data-initializer", true, List.of("postgres"), "512m"),
                 new JavaService(config, "debezium-configurator", true,
                         List.of("postgres", "kafka-connect", "data-initializer"), "128m"),
