@@ -190,6 +190,9 @@ public final class Initializer {
                 done.add("indexed " + indexes + " foreign-key column(s) of " + spec.name());
             }
         }
+        if (ChangeCapture.ensureReplicaIdentityTrigger(c)) {
+            done.add("installed an event trigger that sets REPLICA IDENTITY FULL on tables created later");
+        }
         if (ChangeCapture.ensurePublication(c, config.publication())) {
             done.add("created publication " + config.publication() + " for all tables of schema " + Catalog.SCHEMA);
         }

@@ -108,7 +108,9 @@ class DataInitializerIT {
                 new Initializer.Outcome("customers", Initializer.Action.CREATED, 1000),
                 new Initializer.Outcome("products", Initializer.Action.CREATED, 200),
                 new Initializer.Outcome("orders", Initializer.Action.CREATED, 10000));
-        assertThat(result.preparations()).containsExactly("created publication cdc_publication for all tables of schema public");
+        assertThat(result.preparations()).containsExactly(
+                "installed an event trigger that sets REPLICA IDENTITY FULL on tables created later",
+                "created publication cdc_publication for all tables of schema public");
         assertThat(single("SELECT count(*) FROM customers")).isEqualTo("1000");
         assertThat(single("SELECT count(*) FROM products")).isEqualTo("200");
         assertThat(single("SELECT count(*) FROM orders")).isEqualTo("10000");
@@ -154,6 +156,15 @@ class DataInitializerIT {
                 List.of("customers", "f"), List.of("orders", "f"), List.of("products", "f"));
         assertThat(query("SELECT tablename FROM pg_publication_tables WHERE pubname = 'cdc_publication' ORDER BY 1"))
                 .containsExactly(List.of("customers"), List.of("orders"), List.of("products"));
+
+        // A table created later is captured with full before images too.
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password().value());
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE returns (return_id integer PRIMARY KEY, reason text)");
+        }
+        assertThat(single("SELECT relreplident FROM pg_class WHERE relname = 'returns'")).isEqualTo("f");
+        assertThat(query("SELECT tablename FROM pg_publication_tables WHERE pubname = 'cdc_publication'"
+                + " AND tablename = 'returns'")).containsExactly(List.of("returns"));
     }
 
     @Test

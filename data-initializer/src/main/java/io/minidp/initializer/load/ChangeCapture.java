@@ -32,6 +32,38 @@ public final class ChangeCapture {
         return true;
     }
 
+    /** The event trigger that gives tables created later the same replica identity. */
+    static final String TRIGGER = "cdc_replica_identity_full";
+
+    /**
+     * Installs, unless present, an event trigger that sets REPLICA IDENTITY FULL on every table
+     * created in the schema from now on, so that their updates and deletes carry the whole old
+     * row as well. Needs a superuser (event triggers do); returns true when it installed it.
+     */
+    public static boolean ensureReplicaIdentityTrigger(Connection c) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM pg_event_trigger WHERE evtname = ?")) {
+            q.setString(1, TRIGGER);
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next()) {
+                    return false;
+                }
+            }
+        }
+        TableLoader.execute(c, "CREATE OR REPLACE FUNCTION " + Identifiers.quote(Catalog.SCHEMA) + "." + TRIGGER
+                + "() RETURNS event_trigger LANGUAGE plpgsql AS $$\n"
+                + "DECLARE created record;\n"
+                + "BEGIN\n"
+                + "  FOR created IN SELECT * FROM pg_event_trigger_ddl_commands()\n"
+                + "      WHERE command_tag = 'CREATE TABLE' AND object_type = 'table' AND schema_name = "
+                + "'" + Catalog.SCHEMA + "' LOOP\n"
+                + "    EXECUTE format('ALTER TABLE %s REPLICA IDENTITY FULL', created.object_identity);\n"
+                + "  END LOOP;\n"
+                + "END $$");
+        TableLoader.execute(c, "CREATE EVENT TRIGGER " + TRIGGER + " ON ddl_command_end WHEN TAG IN ('CREATE TABLE')"
+                + " EXECUTE FUNCTION " + Identifiers.quote(Catalog.SCHEMA) + "." + TRIGGER + "()");
+        return true;
+    }
+
     /** Creates the publication for the schema unless it exists; returns true when it was created. */
     public static boolean ensurePublication(Connection c, String publication) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
