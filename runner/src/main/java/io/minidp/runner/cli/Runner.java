@@ -48,6 +48,9 @@ public final class Runner {
 
     /** Stops the named services (all when none) and what depends on them; --wipe also deletes local state. */
     public void down(List<String> names, boolean wipe) {
+        if (wipe && !names.isEmpty()) {
+            throw new PlatformException("--wipe deletes the state of the whole platform; use it without service names.");
+        }
         for (LocalService s : fleet.withDependents(names)) {
             ProcessState state = supervisor.state(s.name());
             if (state.running()) {
@@ -57,9 +60,6 @@ public final class Runner {
             }
         }
         if (wipe) {
-            if (!names.isEmpty()) {
-                throw new PlatformException("--wipe deletes the state of the whole platform; use it without service names.");
-            }
             wipeState();
             console.say("Deleted the local state in %s (logs are kept in %s).", relative(config.dataDir()), relative(config.logsDir()));
         }
