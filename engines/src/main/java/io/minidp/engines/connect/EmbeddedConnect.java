@@ -2,17 +2,17 @@ package io.minidp.engines.connect;
 
 import io.minidp.engines.kafka.EmbeddedKafka;
 import io.minidp.engines.postgres.EmbeddedPostgres;
+import io.minidp.engines.process.EmbeddedEngine;
 import io.minidp.engines.process.LocalProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 /** A real Connect worker with our plugins, for integration tests; it can be stopped and started again. */
-public final class EmbeddedConnect implements AutoCloseable {
+public final class EmbeddedConnect extends EmbeddedEngine {
 
     private final ConnectServer.Settings settings;
     private final Path log;
-    private LocalProcess process;
 
     private EmbeddedConnect(ConnectServer.Settings settings, Path log) {
         this.settings = settings;
@@ -28,26 +28,13 @@ public final class EmbeddedConnect implements AutoCloseable {
         return connect;
     }
 
-    public void startAgain() {
-        if (process != null && process.isAlive()) {
-            return;
-        }
-        process = LocalProcess.startReady("Kafka Connect", ConnectServer.command(settings, "512m"), Map.of(), log,
+    @Override
+    protected LocalProcess launch() {
+        return LocalProcess.startReady("Kafka Connect", ConnectServer.command(settings, "512m"), Map.of(), log,
                 Duration.ofSeconds(120), () -> ConnectServer.ready(url()));
     }
 
     public String url() {
         return "http://127.0.0.1:" + settings.restPort();
-    }
-
-    public void stop() {
-        if (process != null) {
-            process.stop("TERM");
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 }

@@ -1,6 +1,7 @@
 package io.minidp.engines.kafka;
 
 import io.minidp.engines.postgres.EmbeddedPostgres;
+import io.minidp.engines.process.EmbeddedEngine;
 import io.minidp.engines.process.LocalProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,11 +11,10 @@ import java.util.Map;
  * A real single-node KRaft Kafka for integration tests, built by the kafka-broker module, on free
  * loopback ports; it can be stopped and started again on the same data.
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka extends EmbeddedEngine {
 
     private final KafkaServer.Settings settings;
     private final Path log;
-    private LocalProcess process;
 
     private EmbeddedKafka(KafkaServer.Settings settings, Path log) {
         this.settings = settings;
@@ -36,26 +36,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         return kafka;
     }
 
-    public void startAgain() {
-        if (process != null && process.isAlive()) {
-            return;
-        }
-        process = LocalProcess.startReady("Kafka", KafkaServer.command(settings, "384m"), Map.of(), log,
+    @Override
+    protected LocalProcess launch() {
+        return LocalProcess.startReady("Kafka", KafkaServer.command(settings, "384m"), Map.of(), log,
                 Duration.ofSeconds(60), () -> KafkaServer.answers(bootstrapServers(), Duration.ofSeconds(2)));
     }
 
     public String bootstrapServers() {
         return "127.0.0.1:" + settings.port();
-    }
-
-    public void stop() {
-        if (process != null) {
-            process.stop("TERM");
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 }

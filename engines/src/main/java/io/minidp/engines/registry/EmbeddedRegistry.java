@@ -2,17 +2,17 @@ package io.minidp.engines.registry;
 
 import io.minidp.engines.kafka.EmbeddedKafka;
 import io.minidp.engines.postgres.EmbeddedPostgres;
+import io.minidp.engines.process.EmbeddedEngine;
 import io.minidp.engines.process.LocalProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /** The real schema registry for integration tests, on a free loopback port; it can be stopped and started again. */
-public final class EmbeddedRegistry implements AutoCloseable {
+public final class EmbeddedRegistry extends EmbeddedEngine {
 
     private final int port;
     private final Path dataDir;
     private final Path log;
-    private LocalProcess process;
 
     private EmbeddedRegistry(int port, Path dataDir, Path log) {
         this.port = port;
@@ -27,27 +27,14 @@ public final class EmbeddedRegistry implements AutoCloseable {
         return registry;
     }
 
-    public void startAgain() {
-        if (process != null && process.isAlive()) {
-            return;
-        }
-        process = LocalProcess.startReady("The schema registry", RegistryServer.command(EmbeddedKafka.home(), "256m"),
+    @Override
+    protected LocalProcess launch() {
+        return LocalProcess.startReady("The schema registry", RegistryServer.command(EmbeddedKafka.home(), "256m"),
                 RegistryServer.environment(port, dataDir), log, Duration.ofSeconds(90), () -> RegistryServer.ready(url()));
     }
 
     /** The base URL; the Confluent-compatible API is under /apis/ccompat/v7. */
     public String url() {
         return "http://127.0.0.1:" + port;
-    }
-
-    public void stop() {
-        if (process != null) {
-            process.stop("TERM");
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 }

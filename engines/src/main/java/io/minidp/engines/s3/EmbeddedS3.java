@@ -4,6 +4,7 @@ import io.minidp.common.config.S3Config;
 import io.minidp.common.config.Secret;
 import io.minidp.engines.kafka.EmbeddedKafka;
 import io.minidp.engines.postgres.EmbeddedPostgres;
+import io.minidp.engines.process.EmbeddedEngine;
 import io.minidp.engines.process.LocalProcess;
 import java.net.URI;
 import java.nio.file.Path;
@@ -11,12 +12,11 @@ import java.time.Duration;
 import java.util.Map;
 
 /** The real S3 server (S3Proxy over a folder) for integration tests, on a free loopback port, with one bucket. */
-public final class EmbeddedS3 implements AutoCloseable {
+public final class EmbeddedS3 extends EmbeddedEngine {
 
     private final S3Config config;
     private final Path dataDir;
     private final Path log;
-    private LocalProcess process;
 
     private EmbeddedS3(S3Config config, Path dataDir, Path log) {
         this.config = config;
@@ -33,26 +33,13 @@ public final class EmbeddedS3 implements AutoCloseable {
         return server;
     }
 
-    public void startAgain() {
-        if (process != null && process.isAlive()) {
-            return;
-        }
-        process = LocalProcess.startReady("The S3 server", S3Server.command(EmbeddedKafka.home(), dataDir, "256m"),
+    @Override
+    protected LocalProcess launch() {
+        return LocalProcess.startReady("The S3 server", S3Server.command(EmbeddedKafka.home(), dataDir, "256m"),
                 Map.of(), log, Duration.ofSeconds(60), () -> S3Server.answers(config.endpoint()));
     }
 
     public S3Config config() {
         return config;
-    }
-
-    public void stop() {
-        if (process != null) {
-            process.stop("TERM");
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 }
