@@ -100,11 +100,17 @@ public final class KafkaServer {
                 "-cp", s.libDir() + "/*");
     }
 
-    /** A KRaft cluster id: 16 random bytes, base64url without padding. */
+    /** A KRaft cluster id: 16 random bytes, base64url without padding, not starting with '-'. */
     static String clusterId() {
-        UUID u = UUID.randomUUID();
-        ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+        while (true) {
+            UUID u = UUID.randomUUID();
+            ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+            // One id in 64 starts with '-', which the storage tool takes for an option (Kafka's own ids skip those).
+            if (!id.startsWith("-")) {
+                return id;
+            }
+        }
     }
 
     /**
