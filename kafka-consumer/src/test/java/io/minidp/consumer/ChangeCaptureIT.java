@@ -2,7 +2,6 @@ package io.minidp.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minidp.common.avro.ConfluentAvro;
 import io.minidp.common.avro.SchemaRegistryClient;
 import io.minidp.common.config.KafkaConfig;
@@ -14,11 +13,7 @@ import io.minidp.engines.postgres.EmbeddedPostgres;
 import io.minidp.engines.registry.EmbeddedRegistry;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,8 +28,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -89,7 +82,7 @@ class ChangeCaptureIT {
                 ALTER TABLE streamed REPLICA IDENTITY FULL;
                 CREATE PUBLICATION cdc_publication FOR TABLES IN SCHEMA public;
                 """);
-        registerConnector();
+        connect.registerProjectConnector("it", postgres.config(), registry.url());
         avro = new ConfluentAvro(new SchemaRegistryClient(new RegistryConfig(URI.create(registry.url())), Duration.ofSeconds(5)));
         consumer = new CdcConsumer(new ConsumerSettings(new KafkaConfig(kafka.bootstrapServers()),
                 new RegistryConfig(URI.create(registry.url())), "it", "it-consumer", "it.dead-letters",
@@ -105,28 +98,6 @@ class ChangeCaptureIT {
         registry.close();
         kafka.close();
         postgres.close();
-    }
-
-    /** The project's connector file, its ${VAR}s filled for this test's engines. */
-    private static void registerConnector() throws Exception {
-        PostgresConfig pg = postgres.config();
-        Map<String, String> vars = Map.of("CDC_CONNECTOR_NAME", "it", "POSTGRES_HOST", pg.host(),
-                "POSTGRES_PORT", Integer.toString(pg.port()), "POSTGRES_USER", pg.user(),
-                "POSTGRES_PASSWORD", pg.password().value(), "POSTGRES_DB", pg.database(),
-                "CDC_PUBLICATION", "cdc_publication", "CDC_SLOT", "it_slot", "CDC_TOPIC_PREFIX", "it",
-                "SCHEMA_REGISTRY_URL", registry.url());
-        String text = Files.readString(EmbeddedKafka.home().resolve("config/debezium/connector_config.json"));
-        Matcher m = Pattern.compile("\\$\\{(\\w+)}").matcher(text);
-        StringBuilder filled = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(filled, Matcher.quoteReplacement(vars.get(m.group(1))));
-        }
-        m.appendTail(filled);
-        String config = new ObjectMapper().readTree(filled.toString()).get("config").toString();
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(connect.url() + "/connectors/it/config")).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(config)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     }
 
     private static void sql(String statements) throws Exception {

@@ -59,6 +59,11 @@ public final class LocalProcess {
         return p;
     }
 
+    /** Waits up to {@code timeout} for the process to end; its exit code, or -1 if it still runs. */
+    public int waitFor(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
