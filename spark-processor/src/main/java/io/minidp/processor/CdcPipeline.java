@@ -1,0 +1,265 @@
+package io.minidp.processor;
+
+import io.minidp.common.app.PlatformException;
+import io.minidp.common.avro.SchemaRegistryClient;
+import io.minidp.processor.decode.ChangeDecoder;
+import io.minidp.processor.decode.TableChanges;
+import io.minidp.processor.lake.Bronze;
+import io.minidp.processor.lake.Gold;
+import io.minidp.processor.lake.LakePaths;
+import io.minidp.processor.lake.LakeStatus;
+import io.minidp.processor.lake.Silver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streaming query: the CDC topics from Kafka, one {@code foreachBatch} per micro-batch that
+ * decodes the changes and writes bronze, silver and gold. Each step is a method tests can call;
+ * {@link #processBatch} is the whole batch.
+ */
+public final class CdcPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CdcPipeline.class);
+    private static final Duration REGISTRY_WAIT_MAX = Duration.ofSeconds(30);
+
+    private final SparkSession spark;
+    private final ProcessorSettings settings;
+    private final LakePaths paths;
+    private final ChangeDecoder decoder;
+    private final Bronze bronze;
+    private final Silver silver;
+    private final Gold gold;
+    private final LakeStatus status;
+    private final ExecutorService tableWriters;
+    private Instant goldAt = Instant.EPOCH;
+    private boolean goldStale;
+
+    public CdcPipeline(SparkSession spark, ProcessorSettings settings, SchemaRegistryClient registry) {
+        this.spark = spark;
+        this.settings = settings;
+        this.paths = new LakePaths(settings.lakeRoot());
+        this.decoder = new ChangeDecoder(registry, settings.topicPrefix());
+        this.bronze = new Bronze(spark, paths);
+        this.silver = new Silver(spark, paths);
+        this.gold = new Gold(spark, paths);
+        this.status = new LakeStatus(spark, paths, settings.statusFile());
+        this.tableWriters = Executors.newFixedThreadPool(settings.tableThreads(), r -> {
+            Thread t = new Thread(r, "table-writer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public LakePaths paths() {
+        return paths;
+    }
+
+    public LakeStatus status() {
+        return status;
+    }
+
+    /** The Kafka source: every {@code <prefix>.<schema>.<table>} topic, new ones included, from the earliest offset. */
+    public Dataset<Row> source() {
+        return spark.readStream().format("kafka")
+                .option("kafka.bootstrap.servers", settings.kafka().bootstrapServers())
+                .option("subscribePattern", decoder.topicPattern())
+                .option("startingOffsets", "earliest")
+                .option("maxOffsetsPerTrigger", settings.maxOffsets())
+                // New topics (tables created later) are found within seconds, not the client's default 5 minutes.
+                .option("kafka.metadata.max.age.ms", "5000")
+                .load();
+    }
+
+    /**
+     * Starts the query. A lake with tables but no checkpoint is refused: the batch ids would start
+     * again at 0 and Delta's idempotent writes would skip them.
+     */
+    public StreamingQuery start() throws TimeoutException {
+        String checkpoint = settings.checkpoint();
+        if (!LakePaths.exists(spark, checkpoint + "/offsets") && !paths.tables(spark, "bronze").isEmpty()) {
+            throw new PlatformException("The lake at " + paths.root() + " has bronze tables, but the checkpoint "
+                    + checkpoint + " has no offsets. Restore the checkpoint, or delete the lake's bronze, silver and"
+                    + " gold folders to rebuild them from Kafka (locally, ./platform down --wipe deletes all local state).");
+        }
+        status.load();
+        Trigger trigger = settings.runOnce() ? Trigger.AvailableNow()
+                : Trigger.ProcessingTime(Duration.ofSeconds(settings.triggerSeconds()).toMillis());
+        VoidFunction2<Dataset<Row>, Long> each = this::processBatch;
+        return source().writeStream()
+                .queryName("cdc-to-delta")
+                .option("checkpointLocation", checkpoint)
+                .trigger(trigger)
+                .foreachBatch(each)
+                .start();
+    }
+
+    /** One micro-batch: decode, then bronze, silver and gold, each write idempotent for {@code batchId}. */
+    public void processBatch(Dataset<Row> raw, long batchId) throws Exception {
+        long started = System.nanoTime();
+        raw.persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            apply(raw, batchId, started);
+        } finally {
+            raw.unpersist();
+        }
+    }
+
+    private void apply(Dataset<Row> raw, long batchId, long started) throws Exception {
+        StepTimer timer = new StepTimer();
+        ChangeDecoder.Decoded decoded = decodeWaitingForRegistry(raw, batchId);
+        long at = timer.lap("decode", started);
+        if (decoded.rejected() != null) {
+            writeRejected(decoded.rejected(), batchId);
+            timer.lap("rejected", at);
+        }
+        bronze.batchStart(batchId);
+        // Tables are independent Delta tables: write them side by side, as most of a write is waiting on S3.
+        List<Future<Long>> futures = new ArrayList<>();
+        for (TableChanges t : decoded.tables()) {
+            futures.add(tableWriters.submit(() -> applyTable(t, batchId, timer)));
+        }
+        long events = 0;
+        List<String> touched = new ArrayList<>();
+        for (int i = 0; i < futures.size(); i++) {
+            long n = get(futures.get(i));
+            if (n > 0) {
+                events += n;
+                touched.add(decoded.tables().get(i).table());
+            }
+        }
+        long tablesDone = System.nanoTime();
+        bronze.batchDone(batchId);
+        if (touched.stream().anyMatch(Gold.INPUTS::contains)) {
+            goldStale = true;
+        }
+        if (goldStale && Duration.between(goldAt, Instant.now()).getSeconds() >= settings.goldSeconds()) {
+            if (gold.refresh(batchId)) {
+                goldAt = Instant.now();
+                timer.add("gold", System.nanoTime() - tablesDone);
+            }
+            goldStale = false;
+        }
+        status.batchDone(batchId);
+        if (events > 0) {
+            LOG.info("Batch {}: {} changes applied to {} in {} ms (summed over tables: {})", batchId, events, touched,
+                    (System.nanoTime() - started) / 1_000_000, timer);
+        }
+    }
+
+    /** One table's part of a batch: bronze, then silver, then the marks; returns the changes applied. */
+    private long applyTable(TableChanges t, long batchId, StepTimer timer) {
+        long at = System.nanoTime();
+        Dataset<Row> fresh = bronze.fresh(t, batchId).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            List<Row> perPartition = Bronze.summary(fresh);
+            long n = perPartition.stream().mapToLong(r -> r.getLong(1)).sum();
+            at = timer.lap("fresh", at);
+            if (n == 0) {
+                return 0;
+            }
+            bronze.append(t.table(), fresh, batchId);
+            at = timer.lap("bronze", at);
+            long silverDelta = 0;
+            if (t.hasKey()) {
+                silverDelta = silver.merge(t, fresh, batchId);
+                at = timer.lap("silver", at);
+            }
+            bronze.advance(t.table(), perPartition);
+            status.applied(t.table(), silverDelta, perPartition.stream().filter(r -> !r.isNullAt(4))
+                    .map(r -> r.getTimestamp(4).toInstant()).max(Instant::compareTo).orElse(null));
+            timer.lap("status", at);
+            return n;
+        } finally {
+            fresh.unpersist();
+        }
+    }
+
+    private static long get(Future<Long> f) throws Exception {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private ChangeDecoder.Decoded decodeWaitingForRegistry(Dataset<Row> raw, long batchId) throws InterruptedException {
+        Duration wait = Duration.ofSeconds(1);
+        while (true) {
+            try {
+                return decoder.decode(raw, batchId);
+            } catch (SchemaRegistryClient.RegistryUnavailable e) {
+                LOG.warn("Batch {} waits for the schema registry, asking again in {} s: {}", batchId, wait.getSeconds(),
+                        e.getMessage());
+                Thread.sleep(wait.toMillis());
+                wait = wait.multipliedBy(2).compareTo(REGISTRY_WAIT_MAX) > 0 ? REGISTRY_WAIT_MAX : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    private void writeRejected(Dataset<Row> rejected, long batchId) {
+        rejected = rejected.persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            List<Row> sample = rejected.select("_kafka_topic", "_kafka_partition", "_kafka_offset", "_reason")
+                    .limit(20).collectAsList();
+            if (sample.isEmpty()) {
+                return;
+            }
+            for (Row r : sample) {
+                LOG.warn("Kept in bronze.{} and skipped: topic {} partition {} offset {}: {}", LakePaths.REJECTED,
+                        r.getString(0), r.getInt(1), r.getLong(2), r.getString(3));
+            }
+            bronze.reject(rejected, batchId);
+        } finally {
+            rejected.unpersist();
+        }
+    }
+
+    /** Milliseconds per step of a batch, summed by step name over the tables, for the batch's log line. */
+    private static final class StepTimer {
+        private final Map<String, Long> nanos = new ConcurrentHashMap<>();
+
+        /** Adds the time since {@code since} to {@code step}; returns now. */
+        long lap(String step, long since) {
+            long now = System.nanoTime();
+            add(step, now - since);
+            return now;
+        }
+
+        void add(String step, long nanosTaken) {
+            nanos.merge(step, nanosTaken, Long::sum);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder();
+            for (String step : List.of("decode", "rejected", "fresh", "bronze", "silver", "status", "gold")) {
+                Long n = nanos.get(step);
+                if (n != null) {
+                    sb.append(sb.length() == 0 ? "" : ", ").append(step).append(' ').append(n / 1_000_000).append(" ms");
+                }
+            }
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.minidp.processor;
+
+import io.minidp.common.app.Readiness;
+import io.minidp.common.app.ServiceMain;
+import io.minidp.common.avro.SchemaRegistryClient;
+import io.minidp.processor.lake.LakeSession;
+import java.time.Duration;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the stream until stopped. When the query fails (the object store or Kafka gone for longer
+ * than the clients retry), it is started again from its checkpoint after a pause, so a passing
+ * outage costs time, never data. With PROCESSOR_RUN=once it processes what Kafka holds and exits.
+ */
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    private static final Duration PAUSE_MAX = Duration.ofSeconds(60);
+
+    private volatile boolean stopping;
+    private volatile StreamingQuery query;
+
+    public static void main(String[] args) {
+        ServiceMain.run("spark-processor", ProcessorSettings::read, settings -> new Main().run(settings));
+    }
+
+    int run(ProcessorSettings settings) throws Exception {
+        SparkSession spark = LakeSession.forProcessor(settings);
+        CdcPipeline pipeline = new CdcPipeline(spark, settings,
+                new SchemaRegistryClient(settings.registry(), Duration.ofSeconds(10)));
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping = true;
+            StreamingQuery q = query;
+            try {
+                if (q != null) {
+                    q.stop();
+                }
+                main.join(30_000);
+            } catch (Exception e) {
+                LOG.warn("Stopping the query: {}", e.toString());
+            }
+        }, "stop-on-signal"));
+        Duration pause = Duration.ofSeconds(2);
+        boolean ready = false;
+        while (!stopping) {
+            query = pipeline.start();
+            LOG.info("Streaming {} from Kafka {} into {} (checkpoint {}, master {})", pipeline.paths().root(),
+                    settings.kafka().bootstrapServers(), pipeline.paths().root(), settings.checkpoint(), settings.master());
+            if (!ready) {
+                Readiness.markReady();
+                ready = true;
+            }
+            try {
+                query.awaitTermination();
+                return 0; // stopped, or ran once to the end
+            } catch (StreamingQueryException e) {
+                if (stopping) {
+                    return 0;
+                }
+                if (settings.runOnce()) {
+                    throw e;
+                }
+                if (isSparkKafkaMetricsBug(e)) {
+                    // The batch was written and committed; only the progress report failed.
+                    LOG.warn("Spark 4.1.1's Kafka source fails the progress report of the first batch after a"
+                            + " restart (SPARK-55271); the batch is committed, starting the stream again now");
+                    continue;
+                }
+                LOG.error("The stream failed; starting it again from its checkpoint in {} s. Cause: {}",
+                        pause.getSeconds(), rootCause(e));
+                Thread.sleep(pause.toMillis());
+                pause = pause.multipliedBy(2).compareTo(PAUSE_MAX) > 0 ? PAUSE_MAX : pause.multipliedBy(2);
+            }
+        }
+        return 0;
+    }
+
+    /** SPARK-55271: KafkaMicroBatchStream.metrics() on a batch replayed from the offset log, before any latestOffset(). */
+    static boolean isSparkKafkaMetricsBug(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof NullPointerException) {
+                for (StackTraceElement frame : t.getStackTrace()) {
+                    if (frame.getClassName().startsWith("org.apache.spark.sql.kafka010.KafkaMicroBatchStream")
+                            && frame.getMethodName().equals("metrics")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? e.toString() : e.getMessage() + " / root cause: " + t;
+    }
+}

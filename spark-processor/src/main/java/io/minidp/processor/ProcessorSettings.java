@@ -1,0 +1,104 @@
+package io.minidp.processor;
+
+import io.minidp.common.config.ConfigReader;
+import io.minidp.common.config.KafkaConfig;
+import io.minidp.common.config.RegistryConfig;
+import io.minidp.common.config.S3Config;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The processor's settings, from the environment over .env.
+ *
+ * @param master          SPARK_MASTER: {@code local[*]}, {@code local[N]} or a standalone master {@code spark://host:port}
+ * @param checkpoint      where the streaming query keeps its offsets and commits (on S3 by default)
+ * @param triggerSeconds  how often a micro-batch starts when the stream runs
+ * @param runOnce         process what Kafka holds now and stop (Spark's available-now trigger), instead of streaming
+ * @param maxOffsets      at most this many Kafka records per micro-batch, so a backlog is taken in bounded steps
+ * @param workDir         Spark's local scratch space and the status file
+ * @param driverHost      the address executors reach the driver at (127.0.0.1 locally; the container name in Docker)
+ * @param uiPort          the Spark UI's port, 0 for none
+ * @param goldSeconds     gold tables are recomputed at most this often, when their silver tables changed
+ * @param logsDir         where services log; executors on a cluster log there too
+ * @param tableThreads    how many tables of a micro-batch are written at the same time
+ */
+public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Config s3, String topicPrefix, String master,
+                                String checkpoint, int triggerSeconds, boolean runOnce, int maxOffsets,
+                                int shufflePartitions, Path workDir, String driverHost, int uiPort, String executorMemory,
+                                int goldSeconds, Path logsDir, int tableThreads) {
+
+    private static final Pattern MASTER = Pattern.compile("local(\\[(\\*|\\d{1,3})])?|spark://[A-Za-z0-9.\\-]+:\\d{1,5}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._\\-]{1,200}");
+
+    public static ProcessorSettings read(ConfigReader r) {
+        S3Config s3 = S3Config.read(r);
+        Path dataDir = r.path("PLATFORM_DATA_DIR", "data/local");
+        return new ProcessorSettings(
+                KafkaConfig.read(r),
+                RegistryConfig.read(r),
+                s3,
+                r.parsed("CDC_TOPIC_PREFIX", null, ProcessorSettings::name, "cdc"),
+                r.parsed("SPARK_MASTER", "local[*]", ProcessorSettings::master, "local[*]"),
+                r.parsed("PROCESSOR_CHECKPOINT", "s3a://" + s3.bucket() + "/_checkpoints/spark-processor",
+                        ProcessorSettings::location, ""),
+                r.integer("PROCESSOR_TRIGGER_SECONDS", 2, 0, 3600),
+                r.parsed("PROCESSOR_RUN", "stream", v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
+                    case "stream" -> false;
+                    case "once" -> true;
+                    default -> throw new IllegalArgumentException("must be stream or once");
+                }, false),
+                r.integer("PROCESSOR_MAX_OFFSETS_PER_TRIGGER", 200_000, 1, Integer.MAX_VALUE),
+                r.integer("PROCESSOR_SHUFFLE_PARTITIONS", 4, 1, 10_000),
+                r.path("PROCESSOR_WORK_DIR", dataDir.resolve("spark-processor").toString()),
+                r.string("SPARK_DRIVER_HOST", "127.0.0.1"),
+                r.integer("PROCESSOR_UI_PORT", 4040, 0, 65535),
+                r.parsed("SPARK_EXECUTOR_MEMORY", "1g", ProcessorSettings::memory, "1g"),
+                r.integer("PROCESSOR_GOLD_SECONDS", 60, 0, 86_400),
+                r.path("LOGS_DIR", "logs"),
+                r.integer("PROCESSOR_TABLE_THREADS", 4, 1, 64));
+    }
+
+    /** The lake's root: everything lives under this s3a:// URI. */
+    public String lakeRoot() {
+        return "s3a://" + s3.bucket();
+    }
+
+    public boolean onCluster() {
+        return master.startsWith("spark://");
+    }
+
+    /** The JSON file where the processor writes each table's version, rows and freshness. */
+    public Path statusFile() {
+        return workDir.resolve("status.json");
+    }
+
+    private static String master(String value) {
+        if (!MASTER.matcher(value.strip()).matches()) {
+            throw new IllegalArgumentException("must be local[*], local[N] or spark://host:port");
+        }
+        return value.strip();
+    }
+
+    private static String location(String value) {
+        String v = value.strip();
+        if (!(v.startsWith("s3a://") || v.startsWith("file:/") || v.startsWith("/"))) {
+            throw new IllegalArgumentException("must be an s3a:// URI, a file: URI or an absolute path");
+        }
+        return v;
+    }
+
+    private static String memory(String value) {
+        if (!value.strip().matches("\\d{1,6}[mMgG]")) {
+            throw new IllegalArgumentException("must be a size such as 512m or 2g");
+        }
+        return value.strip();
+    }
+
+    private static String name(String value) {
+        if (!NAME.matcher(value.strip()).matches()) {
+            throw new IllegalArgumentException("must be letters, digits, '.', '_' or '-'");
+        }
+        return value.strip();
+    }
+}

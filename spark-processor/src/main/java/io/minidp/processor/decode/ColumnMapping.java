@@ -1,0 +1,81 @@
+package io.minidp.processor.decode;
+
+import static org.apache.spark.sql.functions.date_format;
+
+import java.util.Locale;
+import org.apache.avro.Schema;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.functions;
+
+/**
+ * How one column of a Debezium row image becomes a lake column: the Avro type Spark decodes it to,
+ * turned into the type it had in PostgreSQL. Debezium names its semantic types in the schema's
+ * {@code connect.name}; the session time zone is UTC, so every conversion is exact.
+ *
+ * <ul>
+ *   <li>timestamptz ({@code ZonedTimestamp}, ISO-8601 in UTC with microseconds) → timestamp (an instant);</li>
+ *   <li>timestamp ({@code MicroTimestamp}/{@code Timestamp}/{@code NanoTimestamp}) → timestamp_ntz;</li>
+ *   <li>date ({@code Date}, days since 1970-01-01) → date;</li>
+ *   <li>time ({@code MicroTime}/{@code Time}/{@code NanoTime}) → a {@code HH:mm:ss.SSSSSS} string;</li>
+ *   <li>numeric(p,s) → decimal(p,s) (an Avro decimal, decoded by Spark as such); smallint → short;</li>
+ *   <li>everything else (text, json, uuid, boolean, bytea, integers, floats) as Avro carries it.</li>
+ * </ul>
+ */
+public final class ColumnMapping {
+
+    private ColumnMapping() {}
+
+    /** The lake column for {@code value}, a decoded Avro field whose schema is {@code fieldSchema}. */
+    public static Column convert(Column value, Schema fieldSchema) {
+        Schema s = nonNull(fieldSchema);
+        String connectName = s.getProp("connect.name");
+        if (connectName != null) {
+            switch (connectName) {
+                case "io.debezium.time.ZonedTimestamp":
+                    return value.cast("timestamp");
+                case "io.debezium.time.MicroTimestamp":
+                    return functions.timestamp_micros(value).cast("timestamp_ntz");
+                case "io.debezium.time.Timestamp":
+                    return functions.timestamp_millis(value).cast("timestamp_ntz");
+                case "io.debezium.time.NanoTimestamp":
+                    return functions.timestamp_micros(functions.floor(value.divide(1000))).cast("timestamp_ntz");
+                case "io.debezium.time.Date":
+                    return functions.date_from_unix_date(value);
+                case "io.debezium.time.MicroTime":
+                    return date_format(functions.timestamp_micros(value), "HH:mm:ss.SSSSSS");
+                case "io.debezium.time.Time":
+                    return date_format(functions.timestamp_millis(value), "HH:mm:ss.SSS");
+                case "io.debezium.time.NanoTime":
+                    return date_format(functions.timestamp_micros(functions.floor(value.divide(1000))), "HH:mm:ss.SSSSSS");
+                default:
+                    break;
+            }
+        }
+        String connectType = s.getProp("connect.type");
+        if ("int16".equals(connectType)) {
+            return value.cast("smallint");
+        }
+        if ("int8".equals(connectType)) {
+            return value.cast("tinyint");
+        }
+        return value;
+    }
+
+    /** Lake column names: lower case, letters, digits and underscores (PostgreSQL's own names already are). */
+    public static String cleanName(String name) {
+        String clean = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        return clean.isEmpty() || Character.isDigit(clean.charAt(0)) ? "_" + clean : clean;
+    }
+
+    /** The schema of a nullable union's non-null branch, or the schema itself. */
+    public static Schema nonNull(Schema schema) {
+        if (schema.getType() == Schema.Type.UNION) {
+            for (Schema branch : schema.getTypes()) {
+                if (branch.getType() != Schema.Type.NULL) {
+                    return branch;
+                }
+            }
+        }
+        return schema;
+    }
+}

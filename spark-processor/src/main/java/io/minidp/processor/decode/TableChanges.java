@@ -1,0 +1,20 @@
+package io.minidp.processor.decode;
+
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * One source table's change events in a micro-batch, decoded and flattened: the row's columns
+ * (the after image, or the before image of a delete) and the metadata columns named in
+ * {@link ChangeDecoder}.
+ *
+ * @param table      the lake name of the table ({@code orders}; {@code <schema>__<table>} outside public)
+ * @param keyColumns the primary key's columns, from the Kafka key's schema; empty for a table without one
+ */
+public record TableChanges(String table, String topic, Dataset<Row> changes, List<String> keyColumns) {
+
+    public boolean hasKey() {
+        return !keyColumns.isEmpty();
+    }
+}

@@ -1,0 +1,69 @@
+package io.minidp.processor.lake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Where the lake's tables lie under its root ({@code s3a://<bucket>}):
+ * {@code bronze/<table>}, {@code silver/<table>}, {@code gold/<name>}, and {@code bronze/_rejected}
+ * for records that could not be decoded.
+ */
+public record LakePaths(String root) {
+
+    public static final String REJECTED = "_rejected";
+    public static final List<String> LAYERS = List.of("bronze", "silver", "gold");
+
+    public String bronze(String table) {
+        return root + "/bronze/" + table;
+    }
+
+    public String silver(String table) {
+        return root + "/silver/" + table;
+    }
+
+    public String gold(String name) {
+        return root + "/gold/" + name;
+    }
+
+    public String table(String layer, String name) {
+        return root + "/" + layer + "/" + name;
+    }
+
+    /** The Delta tables of a layer (folders with a _delta_log), by name. */
+    public List<String> tables(SparkSession spark, String layer) {
+        try {
+            Path dir = new Path(root + "/" + layer);
+            FileSystem fs = FileSystem.get(URI.create(root), spark.sparkContext().hadoopConfiguration());
+            List<String> names = new ArrayList<>();
+            if (!fs.exists(dir)) {
+                return names;
+            }
+            for (FileStatus st : fs.listStatus(dir)) {
+                if (st.isDirectory() && fs.exists(new Path(st.getPath(), "_delta_log"))) {
+                    names.add(st.getPath().getName());
+                }
+            }
+            names.sort(null);
+            return names;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list the " + layer + " tables under " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether anything exists at {@code location}. */
+    public static boolean exists(SparkSession spark, String location) {
+        try {
+            Path p = new Path(location);
+            return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot check " + location + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.minidp.processor.lake;
+
+import io.minidp.processor.ProcessorSettings;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+
+/** The Spark session for the lake: Delta, s3a to the object store, UTC, and local scratch space. */
+public final class LakeSession {
+
+    private LakeSession() {}
+
+    /** The processor's session: on SPARK_MASTER, with the Spark UI on its port. */
+    public static SparkSession forProcessor(ProcessorSettings s) {
+        return create(s, "minidp-spark-processor", s.master(), s.uiPort());
+    }
+
+    /** A session for a one-off query: local, no UI, so that it runs beside the processor. */
+    public static SparkSession forQuery(ProcessorSettings s) {
+        return create(s, "minidp-query", "local[2]", 0);
+    }
+
+    private static SparkSession create(ProcessorSettings s, String appName, String master, int uiPort) {
+        Path scratch = s.workDir().toAbsolutePath().resolve("tmp");
+        SparkSession.Builder b = SparkSession.builder()
+                .appName(appName)
+                .master(master)
+                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+                .config("spark.sql.session.timeZone", "UTC")
+                .config("spark.sql.shuffle.partitions", s.shufflePartitions())
+                .config("spark.databricks.delta.snapshotPartitions", s.shufflePartitions())
+                .config("spark.databricks.delta.schema.autoMerge.enabled", "true")
+                // Deletes and updates mark rows in deletion vectors instead of rewriting whole files.
+                .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "true")
+                .config("spark.local.dir", scratch.toString())
+                .config("spark.hadoop.hadoop.tmp.dir", scratch.resolve("hadoop").toString())
+                .config("spark.driver.host", s.driverHost())
+                .config("spark.ui.enabled", uiPort > 0)
+                .config("spark.ui.port", Math.max(uiPort, 1))
+                .config("spark.ui.showConsoleProgress", "false");
+        if (!master.startsWith("spark://")) {
+            b.config("spark.driver.bindAddress", "127.0.0.1");
+        } else {
+            // Our jars reach executors with spark.jars; on the executor's own classpath too (the same
+            // paths in the same image or build), they also give executors our logging set-up.
+            b.config("spark.executor.memory", s.executorMemory())
+                    .config("spark.jars", String.join(",", ownJars()))
+                    .config("spark.executor.extraClassPath", String.join(":", ownJars()))
+                    .config("spark.executorEnv.SERVICE_NAME", "spark-executor")
+                    .config("spark.executorEnv.LOGS_DIR", s.logsDir().toAbsolutePath().toString());
+        }
+        String endpoint = s.s3().endpoint().toString();
+        b.config("spark.hadoop.fs.s3a.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem")
+                .config("spark.hadoop.fs.s3a.endpoint", endpoint)
+                .config("spark.hadoop.fs.s3a.endpoint.region", "us-east-1")
+                .config("spark.hadoop.fs.s3a.path.style.access", "true")
+                .config("spark.hadoop.fs.s3a.connection.ssl.enabled", Boolean.toString(endpoint.startsWith("https")))
+                .config("spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
+                .config("spark.hadoop.fs.s3a.access.key", s.s3().accessKey())
+                .config("spark.hadoop.fs.s3a.secret.key", s.s3().secretKey().value())
+                // The object store may be restarting: keep trying for about a minute, not forever.
+                .config("spark.hadoop.fs.s3a.attempts.maximum", "10")
+                .config("spark.hadoop.fs.s3a.retry.limit", "10")
+                .config("spark.hadoop.fs.s3a.retry.interval", "2s");
+        return b.getOrCreate();
+    }
+
+    /**
+     * Our code for executors on a cluster: the processor's jar and the common module's. Spark,
+     * Delta and the connectors are on the worker's classpath already.
+     */
+    private static Set<String> ownJars() {
+        Set<String> jars = new LinkedHashSet<>();
+        for (Class<?> c : new Class<?>[] {LakeSession.class, io.minidp.common.config.S3Config.class}) {
+            try {
+                File f = new File(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+                if (f.isFile()) {
+                    jars.add(f.getAbsolutePath());
+                }
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return jars;
+    }
+}

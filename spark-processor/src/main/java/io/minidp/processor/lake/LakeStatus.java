@@ -1,0 +1,125 @@
+package io.minidp.processor.lake;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+
+/**
+ * Per table: the last Delta versions of bronze and silver, the rows in silver, when the last change
+ * was committed in PostgreSQL and when it was applied. Kept after every micro-batch in a JSON file
+ * that {@code ./platform status} reads.
+ */
+public final class LakeStatus {
+
+    /** One table's figures; versions are -1 and times null when the table does not exist yet. */
+    public record TableStatus(long bronzeVersion, long silverVersion, long silverRows, Instant lastChangeAt,
+                              Instant lastAppliedAt) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SparkSession spark;
+    private final LakePaths paths;
+    private final Path file;
+    private final Map<String, TableStatus> tables = new TreeMap<>();
+    private long batchId = -1;
+    private Instant batchAt;
+
+    public LakeStatus(SparkSession spark, LakePaths paths, Path file) {
+        this.spark = spark;
+        this.paths = paths;
+        this.file = file;
+    }
+
+    /** Reads every table's figures from the lake, as the processor starts. */
+    public void load() {
+        for (String t : paths.tables(spark, "bronze")) {
+            if (!t.equals(LakePaths.REJECTED)) {
+                update(t, null);
+            }
+        }
+        write();
+    }
+
+    /** Reads a table's figures from the lake (at start, and the first time a table is seen). */
+    public synchronized void update(String table, Instant lastChangeAt) {
+        long silver = version(paths.silver(table));
+        long rows = silver < 0 ? 0 : spark.read().format("delta").load(paths.silver(table)).count();
+        Instant change = lastChangeAt;
+        Instant applied = null;
+        if (change == null && silver >= 0) {
+            Row r = spark.read().format("delta").load(paths.silver(table)).selectExpr("max(_source_ts)", "max(_applied_at)").first();
+            change = r.isNullAt(0) ? null : r.getTimestamp(0).toInstant();
+            applied = r.isNullAt(1) ? null : r.getTimestamp(1).toInstant();
+        }
+        tables.put(table, new TableStatus(version(paths.bronze(table)), silver, rows, change, applied));
+    }
+
+    /**
+     * A batch was applied to {@code table}: silver's row count moved by {@code silverDelta}; the
+     * versions come from the Delta logs this process just committed to, without reading S3.
+     */
+    public synchronized void applied(String table, long silverDelta, Instant lastChangeAt) {
+        TableStatus before = tables.get(table);
+        if (before == null) {
+            update(table, lastChangeAt);
+            before = tables.get(table);
+        } else {
+            before = new TableStatus(version(paths.bronze(table)), version(paths.silver(table)),
+                    before.silverRows() + silverDelta, before.lastChangeAt(), before.lastAppliedAt());
+        }
+        Instant change = lastChangeAt == null || (before.lastChangeAt() != null && before.lastChangeAt().isAfter(lastChangeAt))
+                ? before.lastChangeAt() : lastChangeAt;
+        tables.put(table, new TableStatus(before.bronzeVersion(), before.silverVersion(), before.silverRows(), change,
+                Instant.now()));
+    }
+
+    public synchronized void batchDone(long id) {
+        batchId = id;
+        batchAt = Instant.now();
+        write();
+    }
+
+    public Map<String, TableStatus> tables() {
+        return Map.copyOf(tables);
+    }
+
+    /** The table's latest version this process knows of (the Delta log is read once, then kept current by commits). */
+    private long version(String path) {
+        return DeltaLog.forTable(spark, path).unsafeVolatileSnapshot().version();
+    }
+
+    private void write() {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("lastBatch", batchId);
+        doc.put("lastBatchAt", batchAt == null ? null : batchAt.toString());
+        Map<String, Object> byTable = new LinkedHashMap<>();
+        tables.forEach((name, t) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("bronzeVersion", t.bronzeVersion());
+            m.put("silverVersion", t.silverVersion());
+            m.put("silverRows", t.silverRows());
+            m.put("lastChangeAt", t.lastChangeAt() == null ? null : t.lastChangeAt().toString());
+            m.put("lastAppliedAt", t.lastAppliedAt() == null ? null : t.lastAppliedAt().toString());
+            byTable.put(name, m);
+        });
+        doc.put("tables", byTable);
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), doc);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the lake status to " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,494 @@
+package io.minidp.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.minidp.common.avro.SchemaRegistryClient;
+import io.minidp.common.config.ConfigReader;
+import io.minidp.common.config.Env;
+import io.minidp.common.config.PostgresConfig;
+import io.minidp.engines.connect.EmbeddedConnect;
+import io.minidp.engines.kafka.EmbeddedKafka;
+import io.minidp.engines.postgres.EmbeddedPostgres;
+import io.minidp.engines.process.LocalProcess;
+import io.minidp.engines.registry.EmbeddedRegistry;
+import io.minidp.engines.s3.EmbeddedS3;
+import io.minidp.engines.spark.EmbeddedSparkCluster;
+import io.minidp.engines.spark.SparkJvm;
+import io.minidp.processor.lake.LakePaths;
+import io.minidp.processor.lake.LakeSession;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lake end to end with the real engines: PostgreSQL, Debezium on Connect, Kafka, the registry,
+ * the S3 server, and Spark with Delta (in this JVM, as a separate process that is killed, and on a
+ * standalone cluster). Silver is compared with PostgreSQL value by value.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LakeIT {
+
+    private static final String LARGE = "ż".repeat(60_000) + "|end";
+
+    @TempDir
+    static Path work;
+    private static EmbeddedPostgres postgres;
+    private static EmbeddedKafka kafka;
+    private static EmbeddedRegistry registry;
+    private static EmbeddedConnect connect;
+    private static EmbeddedS3 s3;
+    private static SparkSession spark;
+    private static StreamingQuery stream;
+
+    @BeforeAll
+    static void startEverything() throws Exception {
+        postgres = EmbeddedPostgres.start(work, "shop");
+        kafka = EmbeddedKafka.start(work);
+        registry = EmbeddedRegistry.start(work);
+        connect = EmbeddedConnect.start(work, kafka.bootstrapServers());
+        s3 = EmbeddedS3.start(work, "lake");
+        sql("""
+                CREATE TABLE people (id integer PRIMARY KEY, name text, email varchar(200), balance numeric(12,2),
+                                     joined_at timestamptz, birthday date, local_at timestamp, active boolean,
+                                     rating double precision, level smallint, note text);
+                INSERT INTO people VALUES
+                  (1, 'Zoë', 'zoe@example.com', 10.50, '2025-01-02 03:04:05.123456+00', '1990-02-03',
+                   '2025-01-02 03:04:05.654321', true, 4.25, 3, 'first'),
+                  (2, '王芳', NULL, 0.01, '1999-12-31 23:59:59.999999+00', NULL, NULL, false, NULL, NULL, ''),
+                  (3, 'Ørjan', 'o@example.com', -99999.99, '2025-06-30 12:00:00+02', '2000-01-01',
+                   '2000-01-01 00:00:00', NULL, -0.5, -7, NULL);
+                CREATE TABLE products (product_id integer PRIMARY KEY, name text, category text, price numeric(10,2));
+                INSERT INTO products VALUES (1, 'Lamp', 'home', 19.99), (2, 'Pen', 'office', 1.25);
+                CREATE TABLE orders (order_id bigint PRIMARY KEY, product_id integer, quantity integer,
+                                     unit_price numeric(10,2), status text, ordered_at timestamptz);
+                INSERT INTO orders SELECT g, 1 + g % 2, 1 + g % 5, 1.25 + g % 3, (ARRAY['paid','shipped','delivered'])[1 + g % 3],
+                                     timestamptz '2025-03-01 22:00:00+00' + g * interval '1 hour' FROM generate_series(1, 60) g;
+                CREATE PUBLICATION cdc_publication FOR TABLES IN SCHEMA public;
+                """);
+        for (String t : List.of("people", "products", "orders")) {
+            sql("ALTER TABLE " + t + " REPLICA IDENTITY FULL");
+        }
+        connect.registerProjectConnector("it", postgres.config(), registry.url());
+        ProcessorSettings settings = settings("lake", Map.of());
+        spark = LakeSession.forProcessor(settings);
+        stream = new CdcPipeline(spark, settings, new SchemaRegistryClient(settings.registry(), Duration.ofSeconds(5))).start();
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        if (stream != null) {
+            stream.stop();
+        }
+        if (spark != null) {
+            spark.stop();
+        }
+        for (AutoCloseable engine : new AutoCloseable[] {s3, connect, registry, kafka, postgres}) {
+            if (engine != null) {
+                engine.close();
+            }
+        }
+    }
+
+    /** The processor's environment for a lake in {@code bucket}: the test's engines, then {@code extra}. */
+    private static Map<String, String> env(String bucket, Map<String, String> extra) throws Exception {
+        Files.createDirectories(work.resolve("s3/buckets").resolve(bucket));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", registry.url(),
+                "S3_ENDPOINT", s3.config().endpoint().toString(),
+                "S3_ACCESS_KEY", s3.config().accessKey(),
+                "S3_SECRET_KEY", s3.config().secretKey().value(),
+                "S3_BUCKET", bucket,
+                "CDC_TOPIC_PREFIX", "it",
+                "PROCESSOR_TRIGGER_SECONDS", "1",
+                "PROCESSOR_UI_PORT", "0",
+                "PROCESSOR_GOLD_SECONDS", "0"));
+        env.put("PROCESSOR_WORK_DIR", work.resolve("processor-" + bucket).toString());
+        env.put("LOGS_DIR", logs().toString());
+        env.putAll(extra);
+        return env;
+    }
+
+    /** Where the services started by this test log: target/logs, kept after the run. */
+    private static Path logs() {
+        return Path.of(System.getProperty("LOGS_DIR", "target/logs")).toAbsolutePath();
+    }
+
+    private static ProcessorSettings settings(String bucket, Map<String, String> extra) throws Exception {
+        ConfigReader r = new ConfigReader(Env.of(env(bucket, extra)));
+        ProcessorSettings s = ProcessorSettings.read(r);
+        r.validate();
+        return s;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void silverEqualsPostgresAfterTheSnapshotAndAMixedStreamOfChanges() throws Exception {
+        awaitSilverEqualsPostgres("lake", "people", "id");
+
+        sql("BEGIN; UPDATE people SET balance = balance + 1 WHERE id = 1;"
+                + " UPDATE people SET balance = balance + 1, name = 'twice' WHERE id = 1; COMMIT;");
+        sql("DELETE FROM people WHERE id = 2");
+        sql("INSERT INTO people (id, name, joined_at, balance) VALUES (2, 'back again', now(), 123456.78)");
+        sql("UPDATE people SET name = NULL, email = '', joined_at = NULL, rating = 1e-3 WHERE id = 3");
+        sql("INSERT INTO people VALUES (4, 'Ünïcødé 🚀 \"q\", ''s''', 'x@example.com', 0.00,"
+                + " '2030-01-01 00:00:00.000001+00', '2024-02-29', '2024-02-29 23:59:59.999999', true, 1.5, 1, '" + LARGE + "')");
+        sql("INSERT INTO people (id, name) VALUES (5, 'short-lived'); DELETE FROM people WHERE id = 5;");
+        sql("UPDATE people SET note = note || '!' WHERE id = 4");
+
+        awaitSilverEqualsPostgres("lake", "people", "id");
+        Row four = spark.read().format("delta").load("s3a://lake/silver/people").filter("id = 4").first();
+        assertThat(four.<String>getAs("note")).hasSize(LARGE.length() + 1).endsWith("|end!");
+    }
+
+    @Test
+    @Order(2)
+    void anAddedColumnAppearsInSilverWithValuesForNewRows() throws Exception {
+        sql("ALTER TABLE people ADD COLUMN loyalty_tier text");
+        sql("INSERT INTO people (id, name, loyalty_tier) VALUES (10, 'Gold member', 'gold')");
+
+        awaitSilverEqualsPostgres("lake", "people", "id");
+        Dataset<Row> silver = spark.read().format("delta").load("s3a://lake/silver/people");
+        assertThat(silver.columns()).contains("loyalty_tier");
+        assertThat(silver.filter("id = 10").first().<String>getAs("loyalty_tier")).isEqualTo("gold");
+    }
+
+    @Test
+    @Order(3)
+    void aTableCreatedWhileRunningGetsBronzeAndSilverAndOneWithoutKeyOnlyBronze() throws Exception {
+        sql("""
+                CREATE TABLE coupons (code text PRIMARY KEY, percent numeric(5,2), valid_until date);
+                ALTER TABLE coupons REPLICA IDENTITY FULL;
+                INSERT INTO coupons VALUES ('SPRING', 12.50, '2026-04-01'), ('ŁATO', 5, NULL);
+                CREATE TABLE page_views (url text, viewed_at timestamptz);
+                ALTER TABLE page_views REPLICA IDENTITY FULL;
+                INSERT INTO page_views VALUES ('/a', now()), ('/a', now()), ('/b', NULL);
+                """);
+
+        awaitSilverEqualsPostgres("lake", "coupons", "code");
+        await("bronze.page_views has the 3 inserts", () -> count("s3a://lake/bronze/page_views") == 3);
+        assertThat(LakePaths.exists(spark, "s3a://lake/silver/page_views")).isFalse();
+    }
+
+    @Test
+    @Order(4)
+    void goldHoldsDailySalesByProductAndStatus() throws Exception {
+        sql("UPDATE orders SET status = 'cancelled' WHERE order_id % 7 = 0; DELETE FROM orders WHERE order_id = 1;"
+                + " UPDATE products SET name = 'Desk lamp' WHERE product_id = 1");
+        String pgQuery = """
+                SELECT (o.ordered_at AT TIME ZONE 'UTC')::date AS d, o.product_id, p.name, o.status,
+                       count(*) AS n, sum(o.quantity) AS units, sum(o.quantity * o.unit_price) AS revenue
+                FROM orders o LEFT JOIN products p USING (product_id) GROUP BY 1, 2, 3, 4""";
+        await("gold.daily_product_sales equals the aggregate in PostgreSQL", () -> {
+            if (!LakePaths.exists(spark, "s3a://lake/gold/daily_product_sales")) {
+                return false;
+            }
+            Map<String, String> expected = new TreeMap<>();
+            for (Map<String, String> r : query(pgQuery)) {
+                expected.put(r.get("d") + "/" + r.get("product_id") + "/" + r.get("status"),
+                        r.get("name") + " " + r.get("n") + " " + r.get("units") + " " + r.get("revenue"));
+            }
+            Map<String, String> actual = new TreeMap<>();
+            for (Row r : spark.read().format("delta").load("s3a://lake/gold/daily_product_sales").collectAsList()) {
+                actual.put(normalize(r.getAs("order_date")) + "/" + r.getAs("product_id") + "/" + r.getAs("status"),
+                        r.getAs("product_name") + " " + r.getAs("orders") + " " + r.getAs("units") + " "
+                                + normalize(r.getAs("revenue")));
+            }
+            return expected.equals(actual);
+        });
+    }
+
+    @Test
+    @Order(5)
+    void aReplayedBatchAndResentEventsLeaveNoDuplicates() throws Exception {
+        sql("""
+                CREATE TABLE ledger (id integer PRIMARY KEY, amount numeric(8,2));
+                ALTER TABLE ledger REPLICA IDENTITY FULL;
+                INSERT INTO ledger VALUES (1, 1.00), (2, 2.00), (3, 3.00);
+                BEGIN; UPDATE ledger SET amount = 10.00 WHERE id = 1; UPDATE ledger SET amount = 11.00 WHERE id = 1; COMMIT;
+                DELETE FROM ledger WHERE id = 2;
+                INSERT INTO ledger VALUES (2, 22.00);
+                """);
+        // 3 inserts, 2 updates, a delete and its tombstone, an insert: 8 records.
+        Dataset<Row> raw = rawTopic("it.public.ledger", 8);
+        ProcessorSettings settings = settings("lake-replay", Map.of());
+        CdcPipeline pipeline = new CdcPipeline(spark, settings, new SchemaRegistryClient(settings.registry(), Duration.ofSeconds(5)));
+
+        pipeline.processBatch(raw, 0);
+        assertSilverEqualsPostgres("lake-replay", "ledger", "id");
+        assertThat(count("s3a://lake-replay/bronze/ledger")).isEqualTo(7);
+        long silverVersion = io.delta.tables.DeltaTable.forPath(spark, "s3a://lake-replay/silver/ledger").history(1)
+                .first().<Long>getAs("version");
+
+        pipeline.processBatch(raw, 0); // the job died after writing, before its checkpoint: Spark replays batch 0
+        pipeline.processBatch(raw, 1); // Debezium sent the same events again: new batch, same source positions
+        assertThat(count("s3a://lake-replay/bronze/ledger")).isEqualTo(7);
+        assertThat(io.delta.tables.DeltaTable.forPath(spark, "s3a://lake-replay/silver/ledger").history(1)
+                .first().<Long>getAs("version")).as("silver's version: nothing applied again").isEqualTo(silverVersion);
+        assertSilverEqualsPostgres("lake-replay", "ledger", "id");
+        Row latest = spark.read().format("delta").load("s3a://lake-replay/silver/ledger").filter("id = 1").first();
+        assertThat(latest.<BigDecimal>getAs("amount")).isEqualByComparingTo("11.00");
+    }
+
+    @Test
+    @Order(6)
+    void killingTheProcessorMidStreamLosesAndDuplicatesNothing() throws Exception {
+        sql("CREATE TABLE counters (id integer PRIMARY KEY, n bigint, touched_at timestamptz);"
+                + " ALTER TABLE counters REPLICA IDENTITY FULL;");
+        Map<String, String> env = env("lake-kill", Map.of("SERVICE_NAME", "processor-kill", "LOG_CONSOLE", "false"));
+        Path statusFile = work.resolve("processor-lake-kill/status.json");
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger written = new AtomicInteger();
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try (Connection c = connection(); Statement s = c.createStatement()) {
+                for (int i = 0; writing.get(); i++) {
+                    int id = i % 40;
+                    s.execute("INSERT INTO counters VALUES (" + id + ", 1, now()) ON CONFLICT (id) DO UPDATE"
+                            + " SET n = counters.n + 1, touched_at = now()");
+                    if (i % 13 == 0) {
+                        s.execute("DELETE FROM counters WHERE id = " + ((i / 13) % 40));
+                    }
+                    written.incrementAndGet();
+                    Thread.sleep(5);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        LocalProcess first = startProcessor(env, "processor-kill-1.out");
+        try {
+            await("the processor applied a few batches", () -> statusLastBatch(statusFile) >= 1);
+        } finally {
+            first.stop("KILL");
+        }
+        LocalProcess second = startProcessor(env, "processor-kill-2.out");
+        try {
+            Thread.sleep(3_000);
+            writing.set(false);
+            writer.get();
+            assertThat(written.get()).isGreaterThan(100);
+            awaitSilverEqualsPostgres("lake-kill", "counters", "id");
+        } finally {
+            second.stop("TERM");
+        }
+        List<Row> duplicates = spark.read().format("delta").load("s3a://lake-kill/bronze/counters")
+                .groupBy("_kafka_partition", "_commit_lsn", "_lsn", "id").count().filter("count > 1").collectAsList();
+        assertThat(duplicates).as("bronze events seen twice").isEmpty();
+    }
+
+    @Test
+    @Order(7)
+    void theProcessorRunsOnAStandaloneClusterAndProducesTheSameSilver() throws Exception {
+        for (String t : List.of("people", "coupons", "orders", "products")) {
+            awaitSilverEqualsPostgres("lake", t, t.equals("coupons") ? "code" : t.equals("people") ? "id"
+                    : t.equals("orders") ? "order_id" : "product_id");
+        }
+        try (EmbeddedSparkCluster cluster = EmbeddedSparkCluster.start(work, logs(), 2, "2g")) {
+            Map<String, String> env = env("lake-cluster", Map.of("SPARK_MASTER", cluster.masterUrl(),
+                    "PROCESSOR_RUN", "once", "SPARK_EXECUTOR_MEMORY", "1g", "SERVICE_NAME", "processor-cluster",
+                    "LOG_CONSOLE", "false"));
+            LocalProcess once = startProcessor(env, "processor-cluster.out");
+            int exit = once.waitFor(Duration.ofMinutes(5));
+            assertThat(exit).as("exit code of the run on the cluster; see processor-cluster.log").isZero();
+        }
+        assertSilverEqualsPostgres("lake-cluster", "people", "id");
+        assertSilverEqualsPostgres("lake-cluster", "coupons", "code");
+        assertSilverEqualsPostgres("lake-cluster", "orders", "order_id");
+        assertSilverEqualsPostgres("lake-cluster", "products", "product_id");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static LocalProcess startProcessor(Map<String, String> env, String out) {
+        Path home = EmbeddedKafka.home();
+        Map<String, String> withLocalIp = new HashMap<>(env);
+        withLocalIp.put("SPARK_LOCAL_IP", "127.0.0.1");
+        List<String> command = SparkJvm.java("1g", List.of(SparkJvm.processorJar(home).toString(),
+                SparkJvm.libDir(home) + "/*"), "io.minidp.processor.Main", List.of());
+        return LocalProcess.start("the processor", command, withLocalIp, logs().resolve(out));
+    }
+
+    private static long statusLastBatch(Path statusFile) {
+        try {
+            if (!Files.exists(statusFile)) {
+                return -1;
+            }
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(statusFile.toFile()).path("lastBatch").asLong(-1);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** The topic's records, read as a batch once it holds {@code expected} of them. */
+    private static Dataset<Row> rawTopic(String topic, int expected) throws Exception {
+        Dataset<Row>[] raw = new Dataset[1];
+        await(topic + " holds " + expected + " records", () -> {
+            try {
+                raw[0] = spark.read().format("kafka").option("kafka.bootstrap.servers", kafka.bootstrapServers())
+                        .option("subscribe", topic).option("startingOffsets", "earliest").load();
+                return raw[0].count() == expected;
+            } catch (Exception e) {
+                return false; // Debezium has not created the topic yet
+            }
+        });
+        return raw[0];
+    }
+
+    private static long count(String path) {
+        return io.delta.tables.DeltaTable.isDeltaTable(spark, path) ? spark.read().format("delta").load(path).count() : -1;
+    }
+
+    private static void awaitSilverEqualsPostgres(String bucket, String table, String key) throws Exception {
+        String[] last = new String[1];
+        try {
+            await("silver." + table + " in " + bucket + " equals PostgreSQL", () -> {
+                last[0] = differences(bucket, table, key);
+                return last[0].isEmpty();
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + System.lineSeparator() + last[0], e);
+        }
+    }
+
+    private static void assertSilverEqualsPostgres(String bucket, String table, String key) throws Exception {
+        assertThat(differences(bucket, table, key)).isEmpty();
+    }
+
+    /** Empty when silver holds exactly PostgreSQL's rows, every PostgreSQL column equal; else the first differences. */
+    private static String differences(String bucket, String table, String key) throws Exception {
+        String path = "s3a://" + bucket + "/silver/" + table;
+        if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
+            return "no silver table yet";
+        }
+        List<Map<String, String>> pgRows = query("SELECT * FROM " + table);
+        Map<String, Map<String, String>> expected = new TreeMap<>();
+        pgRows.forEach(r -> expected.put(r.get(key), r));
+        Map<String, Map<String, String>> actual = new TreeMap<>();
+        Dataset<Row> silver = spark.read().format("delta").load(path);
+        List<String> silverColumns = List.of(silver.columns());
+        for (Row r : silver.collectAsList()) {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (String c : expected.isEmpty() ? List.<String>of() : expected.values().iterator().next().keySet()) {
+                m.put(c, silverColumns.contains(c) ? normalize(r.getAs(c)) : "<no column>");
+            }
+            actual.put(normalize(r.getAs(key)), m);
+        }
+        List<String> diffs = new ArrayList<>();
+        for (String k : expected.keySet()) {
+            if (!actual.containsKey(k)) {
+                diffs.add("missing in silver: " + k);
+            } else if (!expected.get(k).equals(actual.get(k))) {
+                diffs.add("key " + k + ": PostgreSQL " + abbreviate(expected.get(k)) + " silver " + abbreviate(actual.get(k)));
+            }
+        }
+        actual.keySet().stream().filter(k -> !expected.containsKey(k)).forEach(k -> diffs.add("only in silver: " + k));
+        return String.join(System.lineSeparator(), diffs.subList(0, Math.min(diffs.size(), 10)));
+    }
+
+    private static String abbreviate(Map<String, String> row) {
+        String s = row.toString();
+        return s.length() > 400 ? s.substring(0, 400) + "..." : s;
+    }
+
+    private static List<Map<String, String>> query(String sql) throws Exception {
+        try (Connection c = connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<Map<String, String>> rows = new ArrayList<>();
+            while (rs.next()) {
+                Map<String, String> row = new LinkedHashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    Object v = switch (md.getColumnTypeName(i)) {
+                        case "timestamptz" -> rs.getObject(i, OffsetDateTime.class);
+                        case "timestamp" -> rs.getObject(i, LocalDateTime.class);
+                        case "date" -> rs.getObject(i, LocalDate.class);
+                        default -> rs.getObject(i);
+                    };
+                    row.put(md.getColumnName(i), normalize(v));
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+
+    /** One text form for a value from PostgreSQL (JDBC) or from Spark, exact for every type in these tests. */
+    private static String normalize(Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof OffsetDateTime t) {
+            return t.toInstant().toString();
+        }
+        if (v instanceof java.sql.Timestamp t) {
+            return t.toInstant().toString();
+        }
+        if (v instanceof java.sql.Date d) {
+            return d.toLocalDate().toString();
+        }
+        if (v instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        if (v instanceof byte[] b) {
+            return HexFormat.of().formatHex(b);
+        }
+        if (v instanceof Short || v instanceof Integer || v instanceof Long) {
+            return Long.toString(((Number) v).longValue());
+        }
+        return v.toString();
+    }
+
+    private static Connection connection() throws Exception {
+        PostgresConfig pg = postgres.config();
+        return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password().value());
+    }
+
+    private static void sql(String statements) throws Exception {
+        try (Connection c = connection(); Statement s = c.createStatement()) {
+            s.execute(statements);
+        }
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(String what, Check check) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (!check.holds()) {
+            assertThat(System.nanoTime()).as(what + " within 180 s").isLessThan(deadline);
+            Thread.sleep(500);
+        }
+    }
+}
