@@ -6,6 +6,7 @@ import io.minidp.common.config.Env;
 import io.minidp.runner.cli.Console;
 import io.minidp.runner.cli.GeneratorBench;
 import io.minidp.runner.cli.Runner;
+import io.minidp.runner.cli.QueryCommand;
 import io.minidp.runner.cli.SqlCommand;
 import io.minidp.runner.fleet.Fleet;
 import java.nio.file.Files;
@@ -26,6 +27,8 @@ public final class Main {
                                        show one service's log and follow it
               restart <service>        stop and start one service; a one-shot service runs again
               sql "<statement>"        run SQL against the platform's PostgreSQL and print the result
+              query "<statement>"      run Spark SQL against the lake (bronze.<table>, silver.<table>,
+                                       gold.<name>) and print the result
               bench-generator [seconds]
                                        the generator's sustained rate at full speed, on a fresh
                                        copy of the shop (default 30 s)
@@ -67,6 +70,9 @@ public final class Main {
                 return logs(config, service, follow);
             }
             case "sql" -> SqlCommand.run(config.postgres(), single(rest, "sql \"<statement>\""), console);
+            case "query" -> {
+                return QueryCommand.run(config, single(rest, "query \"<statement>\""), console);
+            }
             case "bench-generator" -> GeneratorBench.run(config, fleet, runner, console, seconds(rest));
             default -> {
                 console.say("Unknown command '%s'.%n%s", command, USAGE);

@@ -22,7 +22,12 @@ import java.util.Set;
  */
 public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConfig postgres, boolean postgresEmbedded,
                              KafkaConfig kafka, int kafkaControllerPort, long kafkaRetentionHours,
-                             RegistryConfig registry, URI connectUrl, S3Config s3, Env env) {
+                             RegistryConfig registry, URI connectUrl, S3Config s3, String sparkMaster,
+                             SparkClusterSettings sparkCluster, Env env) {
+
+    /** A local standalone cluster's ports and size; used when SPARK_MASTER is spark://127.0.0.1:port. */
+    public record SparkClusterSettings(int masterPort, int masterUiPort, int workerUiPort, int workerCores,
+                                       String workerMemory) {}
 
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
 
@@ -52,10 +57,28 @@ public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConf
             r.problem("S3_ENDPOINT must name this machine (127.0.0.1) for the local runner, which starts the S3 server"
                     + " itself, but it is '" + s3.endpoint() + "'");
         }
+        String sparkMaster = r.string("SPARK_MASTER", "local[*]").strip();
+        int masterPort = 7077;
+        if (sparkMaster.startsWith("spark://")) {
+            URI u = URI.create(sparkMaster);
+            if (!LOOPBACK.contains(u.getHost()) || u.getPort() < 1) {
+                r.problem("SPARK_MASTER must be local[*] or spark://127.0.0.1:<port> for the local runner, which starts"
+                        + " the standalone master itself, but it is '" + sparkMaster + "'");
+            }
+            masterPort = u.getPort();
+        }
+        SparkClusterSettings cluster = new SparkClusterSettings(masterPort, r.port("SPARK_MASTER_UI_PORT", 8080),
+                r.port("SPARK_WORKER_UI_PORT", 8082), r.integer("SPARK_WORKER_CORES", 2, 1, 256),
+                r.parsed("SPARK_WORKER_MEMORY", "2g", v -> {
+                    if (!v.strip().matches("\\d{1,6}[mMgG]")) {
+                        throw new IllegalArgumentException("must be a size such as 2g or 1536m");
+                    }
+                    return v.strip();
+                }, "2g"));
         return new PlatformConfig(home,
                 home.resolve(r.path("PLATFORM_DATA_DIR", "data/local")).normalize(),
                 home.resolve(r.path("LOGS_DIR", "logs")).normalize(),
-                pg, embedded, kafka, controllerPort, retention, registry, connect, s3, r.env());
+                pg, embedded, kafka, controllerPort, retention, registry, connect, s3, sparkMaster, cluster, r.env());
     }
 
     private static URI loopbackUrl(String value) {
@@ -68,6 +91,11 @@ public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConf
             // Falls through to the rule.
         }
         throw new IllegalArgumentException("must be http://127.0.0.1:<port>: the local runner starts this service itself");
+    }
+
+    /** Whether the processor runs on a standalone cluster the runner starts. */
+    public boolean onSparkCluster() {
+        return sparkMaster.startsWith("spark://");
     }
 
     public Path runDir() {

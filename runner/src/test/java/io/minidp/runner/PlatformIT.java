@@ -58,6 +58,8 @@ class PlatformIT {
                 "S3_SECRET_KEY", "it-secret", "S3_BUCKET", "it-lake"));
         env.putAll(Map.of("CDC_CONNECTOR_NAME", "it-postgres", "CDC_SLOT", "it_cdc", "CDC_TOPIC_PREFIX", "it",
                 "CONNECTOR_CONFIG_FILE", "config/debezium/connector_config.json"));
+        env.put("PROCESSOR_UI_PORT", "0");
+        env.put("PROCESSOR_GOLD_SECONDS", "0");
         env.put("PATH", System.getenv("PATH"));
         validEnv = Map.copyOf(env);
     }
@@ -118,6 +120,15 @@ class PlatformIT {
         run("sql", "INSERT INTO products (product_id, sku, name, price, stock) VALUES (100001, 'SKU-IT', 'Ünïcode probe', 1.25, 3)");
         awaitLogLine("kafka-consumer", "it.public.products c key={\"product_id\": 100001}");
 
+        // The lake: once the generator stops, silver.orders holds exactly PostgreSQL's orders.
+        assertThat(statusLine(fleet, "spark-processor")).contains("running, healthy");
+        run("down", "data-generator");
+        String pgOrders = run("sql", "SELECT count(*) AS n FROM orders").split("\n")[2].strip();
+        awaitQueryCount("SELECT count(*) AS n FROM silver.orders", pgOrders);
+        assertThat(run("status")).containsPattern("orders +\\d+ +\\d+ +[\\d,]+ +\\d+ s ago");
+        assertThat(run("query", "SELECT count(*) AS n FROM gold.daily_product_sales WHERE revenue > 0"))
+                .containsPattern("\\|\\s*n\\|").containsPattern("\\|\\s*[1-9]\\d*\\|");
+
         run("sql", "CREATE TABLE kept_across_restarts (note text); INSERT INTO kept_across_restarts VALUES ('still here')");
         run("down");
         String stopped = run("status");
@@ -150,6 +161,23 @@ class PlatformIT {
             assertThat(System.nanoTime()).as("'%s' in %s within 60 s", text, log).isLessThan(deadline);
             Thread.sleep(200);
         }
+    }
+
+    /** Runs {@code ./platform query} until its single number is {@code expected}, for at most 3 minutes. */
+    private void awaitQueryCount(String sql, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(3).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            // Not run(): the query fails until silver.orders exists.
+            Main.run(List.of("query", sql), Env.of(env), new Console(new PrintStream(out, true, StandardCharsets.UTF_8)));
+            last = out.toString(StandardCharsets.UTF_8);
+            if (last.contains("|" + expected + "|")) {
+                return;
+            }
+            Thread.sleep(2000);
+        }
+        throw new AssertionError("'" + sql + "' did not reach " + expected + " within 3 minutes; last:\n" + last);
     }
 
     private void awaitOrdersAbove(long n) throws InterruptedException {

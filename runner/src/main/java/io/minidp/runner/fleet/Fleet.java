@@ -3,6 +3,8 @@ package io.minidp.runner.fleet;
 import io.minidp.common.app.PlatformException;
 import io.minidp.engines.kafka.KafkaServer;
 import io.minidp.runner.PlatformConfig;
+import io.minidp.engines.spark.SparkJvm;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,7 +24,13 @@ public final class Fleet {
     }
 
     public static Fleet local(PlatformConfig config) {
-        return new Fleet(List.of(
+        List<LocalService> spark = config.onSparkCluster()
+                ? List.of(new SparkService(config, true), new SparkService(config, false)) : List.of();
+        List<String> processorNeeds = new ArrayList<>(List.of("kafka", "schema-registry", "s3", "debezium-configurator"));
+        if (config.onSparkCluster()) {
+            processorNeeds.add("spark-worker");
+        }
+        List<LocalService> all = new ArrayList<>(List.of(
                 new PostgresService(config),
                 new KafkaService(config),
                 new RegistryService(config),
@@ -34,6 +42,18 @@ public final class Fleet {
                 new JavaService(config, "kafka-consumer", false, List.of("kafka", "schema-registry", "debezium-configurator"),
                         "256m").withDetails(() -> consumerLag(config)),
                 new JavaService(config, "data-generator", false, List.of("postgres", "data-initializer"), "256m")));
+        all.addAll(all.size() - 1, spark);
+        all.add(all.size() - 1, new JavaService(config, "spark-processor", false, processorNeeds, "1536m")
+                .withJvmOptions(SparkJvm.MODULE_OPTIONS)
+                .withEnvironment(Map.of("SPARK_LOCAL_IP", "127.0.0.1"))
+                .withDetails(() -> LakeStatusLines.read(processorStatusFile(config))));
+        return new Fleet(all);
+    }
+
+    /** Where the processor writes its per-table status (PROCESSOR_WORK_DIR/status.json). */
+    public static Path processorStatusFile(PlatformConfig config) {
+        return config.env().get("PROCESSOR_WORK_DIR").map(d -> config.home().resolve(d))
+                .orElse(config.dataDir().resolve("spark-processor")).resolve("status.json");
     }
 
     private static List<String> consumerLag(PlatformConfig config) {

@@ -24,6 +24,8 @@ public final class JavaService implements LocalService {
     private final String heap;
     private final Map<String, String> overrides;
     private java.util.function.Supplier<List<String>> details = List::of;
+    private List<String> jvmOptions = List.of("-XX:+UseSerialGC");
+    private Map<String, String> extraEnv = Map.of();
 
     JavaService(PlatformConfig config, String module, boolean oneShot, List<String> dependsOn, String heap) {
         this(config, module, module, oneShot, dependsOn, heap, Map.of());
@@ -40,6 +42,18 @@ public final class JavaService implements LocalService {
         this.overrides = Map.copyOf(overrides);
     }
 
+    /** JVM options in place of the default (the serial collector). */
+    JavaService withJvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+        return this;
+    }
+
+    /** Variables this service needs beyond the platform's configuration. */
+    JavaService withEnvironment(Map<String, String> env) {
+        this.extraEnv = Map.copyOf(env);
+        return this;
+    }
+
     /** Extra status lines, such as a consumer's lag. */
     JavaService withDetails(java.util.function.Supplier<List<String>> details) {
         this.details = details;
@@ -53,7 +67,10 @@ public final class JavaService implements LocalService {
 
     /** The same jar run once under another name (and log file), with some variables changed. */
     public JavaService oneShotVariant(String variantName, Map<String, String> variables) {
-        return new JavaService(config, variantName, module, true, dependsOn, heap, variables);
+        JavaService variant = new JavaService(config, variantName, module, true, dependsOn, heap, variables);
+        variant.jvmOptions = jvmOptions;
+        variant.extraEnv = extraEnv;
+        return variant;
     }
 
     @Override
@@ -97,7 +114,7 @@ public final class JavaService implements LocalService {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
-        cmd.add("-XX:+UseSerialGC");
+        cmd.addAll(jvmOptions);
         cmd.add("-jar");
         cmd.add(jar().toString());
         return cmd;
@@ -112,6 +129,7 @@ public final class JavaService implements LocalService {
     @Override
     public Map<String, String> environment() {
         Map<String, String> env = new HashMap<>(config.env().asMap());
+        env.putAll(extraEnv);
         env.putAll(overrides);
         env.put("LOG_CONSOLE", "false");
         env.put("SERVICE_NAME", name);
