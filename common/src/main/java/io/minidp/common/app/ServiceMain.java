@@ -19,7 +19,21 @@ public final class ServiceMain {
         int run(C config) throws Exception;
     }
 
+    /**
+     * With this system property set, a service reads its configuration, prints the variables it
+     * read and the problems it found (JSON on standard output), and exits without running. The
+     * deployment checks use it to hold docker-compose.yml to what each service really reads.
+     */
+    public static final String DESCRIBE_CONFIG = "minidp.describe-config";
+
     private ServiceMain() {}
+
+    private static void describe(ConfigReader reader) throws com.fasterxml.jackson.core.JsonProcessingException {
+        java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+        doc.put("variables", reader.names());
+        doc.put("problems", reader.problems());
+        System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(doc));
+    }
 
     public static <C> void run(String service, Function<ConfigReader, C> configReader, Body<C> body) {
         System.exit(execute(service, Env.load(), configReader, body));
@@ -30,6 +44,10 @@ public final class ServiceMain {
         try {
             ConfigReader reader = new ConfigReader(env);
             C config = configReader.apply(reader);
+            if (System.getProperty(DESCRIBE_CONFIG) != null) {
+                describe(reader);
+                return 0;
+            }
             reader.validate();
             log.info("Starting {} with configuration:{}", service,
                     reader.effectiveConfig().stream().map(l -> System.lineSeparator() + "  " + l)

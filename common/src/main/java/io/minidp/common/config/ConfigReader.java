@@ -100,6 +100,16 @@ public final class ConfigReader {
         }
     }
 
+    /** The names of the variables read so far, in order. */
+    public List<String> names() {
+        return List.copyOf(effective.keySet());
+    }
+
+    /** The problems found so far, as {@link #validate()} would report them. */
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
     /** What was read, one {@code NAME=value} line each, secrets shown as {@code [hidden]}. */
     public List<String> effectiveConfig() {
         List<String> lines = new ArrayList<>();
