@@ -6,7 +6,7 @@ import io.minidp.common.config.Env;
 import io.minidp.runner.cli.Console;
 import io.minidp.runner.cli.GeneratorBench;
 import io.minidp.runner.cli.Runner;
-import io.minidp.runner.cli.QueryCommand;
+import io.minidp.runner.cli.SparkCommand;
 import io.minidp.runner.cli.SqlCommand;
 import io.minidp.runner.fleet.Fleet;
 import java.nio.file.Files;
@@ -29,6 +29,8 @@ public final class Main {
               sql "<statement>"        run SQL against the platform's PostgreSQL and print the result
               query "<statement>"      run Spark SQL against the lake (bronze.<table>, silver.<table>,
                                        gold.<name>) and print the result
+              verify                   compare every PostgreSQL table with its silver table, at a
+                                       consistent point; exit 0 only when they are all equal
               bench-generator [seconds]
                                        the generator's sustained rate at full speed, on a fresh
                                        copy of the shop (default 30 s)
@@ -71,7 +73,13 @@ public final class Main {
             }
             case "sql" -> SqlCommand.run(config.postgres(), single(rest, "sql \"<statement>\""), console);
             case "query" -> {
-                return QueryCommand.run(config, single(rest, "query \"<statement>\""), console);
+                return SparkCommand.query(config, single(rest, "query \"<statement>\""), console);
+            }
+            case "verify" -> {
+                if (!rest.isEmpty()) {
+                    throw new PlatformException("Usage: ./platform verify");
+                }
+                return SparkCommand.verify(config, console);
             }
             case "bench-generator" -> GeneratorBench.run(config, fleet, runner, console, seconds(rest));
             default -> {

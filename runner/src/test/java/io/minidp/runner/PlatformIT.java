@@ -125,6 +125,8 @@ class PlatformIT {
         run("down", "data-generator");
         String pgOrders = run("sql", "SELECT count(*) AS n FROM orders").split("\n")[2].strip();
         awaitQueryCount("SELECT count(*) AS n FROM silver.orders", pgOrders);
+        assertThat(run("verify")).contains("orders ").contains("EQUAL").contains("verify: the lake equals PostgreSQL")
+                .doesNotContain("DIFFERENT");
         assertThat(run("status")).containsPattern("orders +\\d+ +\\d+ +[\\d,]+ +\\d+ s ago");
         assertThat(run("query", "SELECT count(*) AS n FROM gold.daily_product_sales WHERE revenue > 0"))
                 .containsPattern("\\|\\s*n\\|").containsPattern("\\|\\s*[1-9]\\d*\\|");

@@ -16,6 +16,7 @@ import io.minidp.engines.spark.EmbeddedSparkCluster;
 import io.minidp.engines.spark.SparkJvm;
 import io.minidp.processor.lake.LakePaths;
 import io.minidp.processor.lake.LakeSession;
+import io.minidp.processor.verify.Verifier;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -327,6 +328,29 @@ class LakeIT {
         assertSilverEqualsPostgres("lake-cluster", "coupons", "code");
         assertSilverEqualsPostgres("lake-cluster", "orders", "order_id");
         assertSilverEqualsPostgres("lake-cluster", "products", "product_id");
+    }
+
+    @Test
+    @Order(8)
+    void verifyPassesAndThenNamesARowChangedByHandInSilver() throws Exception {
+        ProcessorSettings s = settings("lake", Map.of());
+        Verifier verifier = new Verifier(spark, s, postgres.config(), "it_slot", Duration.ofSeconds(120));
+        Verifier.Report ok = verifier.run();
+        java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
+        assertThat(Verifier.print(ok, new java.io.PrintStream(shown, true, java.nio.charset.StandardCharsets.UTF_8)))
+                .as(shown.toString(java.nio.charset.StandardCharsets.UTF_8)).isTrue();
+        assertThat(ok.tables()).extracting(Verifier.TableReport::table).contains("people", "orders", "coupons", "page_views");
+
+        spark.sql("UPDATE delta.`s3a://lake/silver/people` SET name = 'tampered' WHERE id = 1");
+        spark.sql("DELETE FROM delta.`s3a://lake/silver/coupons` WHERE code = 'SPRING'");
+
+        Verifier.Report bad = verifier.run();
+        assertThat(bad.passed()).isFalse();
+        Map<String, Verifier.TableReport> byTable = new HashMap<>();
+        bad.tables().forEach(t -> byTable.put(t.table(), t));
+        assertThat(byTable.get("people").differences()).containsExactly("key {id=1}: name: PostgreSQL 'twice', silver 'tampered'");
+        assertThat(byTable.get("coupons").differences()).containsExactly("key {code=SPRING}: in PostgreSQL, missing in silver");
+        assertThat(byTable.get("orders").equal()).isTrue();
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,35 @@
+package io.minidp.processor.verify;
+
+import io.minidp.common.app.ServiceMain;
+import io.minidp.common.config.ConfigReader;
+import io.minidp.common.config.PostgresConfig;
+import io.minidp.processor.ProcessorSettings;
+import io.minidp.processor.lake.LakeSession;
+import java.time.Duration;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code ./platform verify}: compares every PostgreSQL table with its silver table; exit 0 only when all are equal. */
+public final class VerifyMain {
+
+    /** What verify needs: the lake's settings, PostgreSQL, Debezium's slot and how long to wait for a consistent point. */
+    record Settings(ProcessorSettings lake, PostgresConfig postgres, String slot, Duration timeout) {
+        static Settings read(ConfigReader r) {
+            return new Settings(ProcessorSettings.read(r), PostgresConfig.read(r), r.string("CDC_SLOT"),
+                    Duration.ofSeconds(r.integer("VERIFY_TIMEOUT_SECONDS", 120, 1, 86_400)));
+        }
+    }
+
+    private VerifyMain() {}
+
+    public static void main(String[] args) {
+        ServiceMain.run("verify", Settings::read, s -> {
+            SparkSession spark = LakeSession.forQuery(s.lake());
+            try {
+                Verifier.Report report = new Verifier(spark, s.lake(), s.postgres(), s.slot(), s.timeout()).run();
+                return Verifier.print(report, System.out) ? 0 : 1;
+            } finally {
+                spark.stop();
+            }
+        });
+    }
+}
