@@ -121,12 +121,22 @@ public final class Verifier {
         return r.passed();
     }
 
-    private String awaitSlot(Connection c, String target, long deadline) throws SQLException, InterruptedException {
+    /**
+     * Waits until Debezium has everything up to {@code target}: its slot confirmed it, or (a quiet
+     * database, where Debezium confirms only the LSN of its last change) the walsender has sent it
+     * all and the CDC topics' end offsets no longer move. Returns null when so, else where it is.
+     */
+    private String awaitSlot(Connection c, String target, long deadline) throws Exception {
+        Map<TopicPartition, Long> lastEnds = null;
         while (true) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT confirmed_flush_lsn::text, confirmed_flush_lsn >= ?::pg_lsn FROM pg_replication_slots WHERE slot_name = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT s.confirmed_flush_lsn::text, s.confirmed_flush_lsn >= ?::pg_lsn,
+                           coalesce(r.sent_lsn >= ?::pg_lsn, false)
+                    FROM pg_replication_slots s LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid
+                    WHERE s.slot_name = ?""")) {
                 ps.setString(1, target);
-                ps.setString(2, slot);
+                ps.setString(2, target);
+                ps.setString(3, slot);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return "nothing (there is no slot " + slot + "; check CDC_SLOT)";
@@ -134,12 +144,19 @@ public final class Verifier {
                     if (rs.getBoolean(2)) {
                         return null;
                     }
+                    if (rs.getBoolean(3)) {
+                        Map<TopicPartition, Long> ends = kafkaEnds();
+                        if (ends.equals(lastEnds)) {
+                            return null;
+                        }
+                        lastEnds = ends;
+                    }
                     if (System.nanoTime() > deadline) {
                         return rs.getString(1);
                     }
                 }
             }
-            Thread.sleep(500);
+            Thread.sleep(2000);
         }
     }
 
@@ -197,7 +214,7 @@ public final class Verifier {
         ObjectMapper json = new ObjectMapper();
         for (String line : lines.subList(Math.min(2, lines.size()), lines.size())) {
             JsonNode source = json.readTree(line);
-            source.fields().forEachRemaining(t -> t.getValue().fields().forEachRemaining(
+            source.properties().forEach(t -> t.getValue().properties().forEach(
                     p -> done.put(new TopicPartition(t.getKey(), Integer.parseInt(p.getKey())), p.getValue().asLong())));
         }
         return done;
