@@ -67,7 +67,7 @@ public final class Main {
                 }
                 if (isSparkKafkaMetricsBug(e)) {
                     // The batch was written and committed; only the progress report failed.
-                    LOG.warn("Spark 4.1.1's Kafka source fails the progress report of the first batch after a"
+                    LOG.warn("Spark's Kafka source failed the progress report of the first batch after a"
                             + " restart (SPARK-55271); the batch is committed, starting the stream again now");
                     continue;
                 }

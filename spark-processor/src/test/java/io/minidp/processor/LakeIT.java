@@ -282,7 +282,7 @@ class LakeIT {
                         s.execute("DELETE FROM counters WHERE id = " + ((i / 13) % 40));
                     }
                     written.incrementAndGet();
-                    Thread.sleep(5);
+                    Thread.sleep(5); // a steady stream of small transactions, not one burst
                 }
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -296,7 +296,7 @@ class LakeIT {
         }
         LocalProcess second = startProcessor(env, "processor-kill-2.out");
         try {
-            Thread.sleep(3_000);
+            Thread.sleep(3_000); // the writes go on across the restart: the second process picks up mid-stream
             writing.set(false);
             writer.get();
             assertThat(written.get()).isGreaterThan(100);
