@@ -72,10 +72,6 @@ public final class CdcPipeline {
         return paths;
     }
 
-    public LakeStatus status() {
-        return status;
-    }
-
     /** The Kafka source: every {@code <prefix>.<schema>.<table>} topic, new ones included, from the earliest offset. */
     public Dataset<Row> source() {
         return spark.readStream().format("kafka")

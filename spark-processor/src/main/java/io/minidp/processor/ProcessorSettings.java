@@ -64,10 +64,6 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
         return "s3a://" + s3.bucket();
     }
 
-    public boolean onCluster() {
-        return master.startsWith("spark://");
-    }
-
     /** The JSON file where the processor writes each table's version, rows and freshness. */
     public Path statusFile() {
         return workDir.resolve("status.json");

@@ -96,7 +96,6 @@ public final class ChangeDecoder {
         Dataset<Row> rejected = null;
         Map<String, List<Dataset<Row>>> parts = new LinkedHashMap<>();
         Map<String, List<String>> keys = new LinkedHashMap<>();
-        Map<String, String> topicOf = new LinkedHashMap<>();
         List<Row> groups = framed.groupBy(col("topic"), col("_value_id")).agg(max(col("_key_id")).as("key_id"))
                 .orderBy(col("topic"), col("_value_id")).collectAsList();
         for (Row g : groups) {
@@ -132,7 +131,6 @@ public final class ChangeDecoder {
                     "the Avro body does not match schema " + id + ", the schema its header names"));
             parts.computeIfAbsent(table, t -> new ArrayList<>())
                     .add(flatten(events.filter(col("e.op").isNotNull()), envelope, id, batchId));
-            topicOf.putIfAbsent(table, topic);
         }
         List<TableChanges> tables = new ArrayList<>();
         parts.forEach((table, ds) -> {
@@ -140,7 +138,7 @@ public final class ChangeDecoder {
             for (int i = 1; i < ds.size(); i++) {
                 all = all.unionByName(ds.get(i), true);
             }
-            tables.add(new TableChanges(table, topicOf.get(table), metaLast(all), keys.getOrDefault(table, List.of())));
+            tables.add(new TableChanges(table, metaLast(all), keys.getOrDefault(table, List.of())));
         });
         return new Decoded(tables, rejected);
     }

@@ -12,7 +12,7 @@ import org.apache.spark.sql.Row;
  * @param table      the lake name of the table ({@code orders}; {@code <schema>__<table>} outside public)
  * @param keyColumns the primary key's columns, from the Kafka key's schema; empty for a table without one
  */
-public record TableChanges(String table, String topic, Dataset<Row> changes, List<String> keyColumns) {
+public record TableChanges(String table, Dataset<Row> changes, List<String> keyColumns) {
 
     public boolean hasKey() {
         return !keyColumns.isEmpty();

@@ -89,10 +89,6 @@ public final class LakeStatus {
         write();
     }
 
-    public Map<String, TableStatus> tables() {
-        return Map.copyOf(tables);
-    }
-
     /** The table's latest version this process knows of (the Delta log is read once, then kept current by commits). */
     private long version(String path) {
         return DeltaLog.forTable(spark, path).unsafeVolatileSnapshot().version();
