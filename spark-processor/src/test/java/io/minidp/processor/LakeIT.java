@@ -261,6 +261,13 @@ class LakeIT {
         assertSilverEqualsPostgres("lake-replay", "ledger", "id");
         Row latest = spark.read().format("delta").load("s3a://lake-replay/silver/ledger").filter("id = 1").first();
         assertThat(latest.<BigDecimal>getAs("amount")).isEqualByComparingTo("11.00");
+
+        // Both copies in one batch (the producer retried after the broker died): the later ones are dropped.
+        ProcessorSettings resend = settings("lake-resend", Map.of());
+        new CdcPipeline(spark, resend, new SchemaRegistryClient(resend.registry(), Duration.ofSeconds(5)))
+                .processBatch(raw.union(raw.withColumn("offset", raw.col("offset").plus(8))), 0);
+        assertThat(count("s3a://lake-resend/bronze/ledger")).isEqualTo(7);
+        assertSilverEqualsPostgres("lake-resend", "ledger", "id");
     }
 
     @Test

@@ -18,6 +18,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,13 +27,14 @@ import org.slf4j.LoggerFactory;
  * The bronze layer: per table, an append-only Delta table of every change event, partitioned by
  * the commit date.
  *
- * <p>Two guards keep it free of duplicates. A replayed micro-batch (the job died after writing,
+ * <p>Three guards keep it free of duplicates. A replayed micro-batch (the job died after writing,
  * before its checkpoint commit) is skipped by Delta itself: each append carries
  * {@code txnAppId}/{@code txnVersion} = the batch id. An event Debezium sends again (Connect died
  * before committing its source offsets, and resends from the last committed position) arrives at a
  * new Kafka offset but at an old source position; the high-water mark of each topic partition's
  * source position ({@code _commit_lsn}, {@code _lsn}) drops it. Snapshot reads all share one
- * position, so they are compared with {@code >=}.
+ * position, so they are compared with {@code >=}. The same rule applies within a batch, for an event
+ * sent again so soon that both copies arrive together.
  */
 public final class Bronze {
 
@@ -74,7 +77,23 @@ public final class Bronze {
             Column sameAsMark = col("_commit_lsn").equalTo(p.commitLsn()).and(col("_lsn").equalTo(p.lsn()));
             keep = keep.and(col("_kafka_partition").notEqual(m.getKey()).or(after).or(col("_snapshot").and(sameAsMark)));
         }
-        return t.changes().filter(keep);
+        return withoutResends(t.changes().filter(keep));
+    }
+
+    /**
+     * Drops the events sent again within the batch itself: an event whose source position is not
+     * past the highest position at an earlier offset of its partition (a producer that retried
+     * after the broker died, a task that restarted, and both copies in one batch). Snapshot reads
+     * share one position and are kept.
+     */
+    static Dataset<Row> withoutResends(Dataset<Row> changes) {
+        Column position = when(col("_lsn").isNotNull(), struct(col("_commit_lsn"), col("_lsn")));
+        WindowSpec earlier = Window.partitionBy(col("_kafka_partition")).orderBy(col("_kafka_offset"))
+                .rowsBetween(Window.unboundedPreceding(), -1);
+        Column seen = max(position).over(earlier);
+        Column fresh = seen.isNull().or(position.isNull()).or(position.gt(seen))
+                .or(col("_snapshot").and(position.equalTo(seen)));
+        return changes.withColumn("_seen_before", fresh).filter(col("_seen_before")).drop("_seen_before");
     }
 
     /** Appends the batch's fresh events; a second append for the same batch id is a no-op. */
