@@ -48,6 +48,7 @@ public final class Main {
         Duration pause = Duration.ofSeconds(2);
         boolean ready = false;
         while (!stopping) {
+            long startedAt = System.nanoTime();
             query = pipeline.start();
             LOG.info("Streaming {} from Kafka {} into {} (checkpoint {}, master {})", pipeline.paths().root(),
                     settings.kafka().bootstrapServers(), pipeline.paths().root(), settings.checkpoint(), settings.master());
@@ -70,6 +71,10 @@ public final class Main {
                     LOG.warn("Spark's Kafka source failed the progress report of the first batch after a"
                             + " restart (SPARK-55271); the batch is committed, starting the stream again now");
                     continue;
+                }
+                if (Duration.ofNanos(System.nanoTime() - startedAt).compareTo(PAUSE_MAX.multipliedBy(2)) > 0) {
+                    // It ran well for a while: this is a new outage, not the same one again.
+                    pause = Duration.ofSeconds(2);
                 }
                 LOG.error("The stream failed; starting it again from its checkpoint in {} s. Cause: {}",
                         pause.getSeconds(), rootCause(e));
