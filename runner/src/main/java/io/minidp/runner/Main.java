@@ -20,7 +20,11 @@ public final class Main {
             Usage: ./platform <command> [arguments]
 
               up [service...]          start the platform (or the named services and what they need)
+              up --no-deps <service...>
+                                       start only the named services, even if what they need is down
               down [service...]        stop the platform (or the named services and what needs them)
+              down --no-deps <service...>
+                                       stop only the named services, leaving what needs them running
               down --wipe              stop everything and delete the local state (data/local)
               status                   each service: state, pid, address, log file
               logs <service> [--no-follow]
@@ -61,8 +65,15 @@ public final class Main {
         String command = args.get(0);
         List<String> rest = new ArrayList<>(args.subList(1, args.size()));
         switch (command) {
-            case "up" -> runner.up(rest);
-            case "down" -> runner.down(rest.stream().filter(a -> !a.equals("--wipe")).toList(), rest.contains("--wipe"));
+            case "up" -> {
+                boolean noDeps = rest.remove("--no-deps");
+                runner.up(rest, noDeps);
+            }
+            case "down" -> {
+                boolean wipe = rest.remove("--wipe");
+                boolean noDeps = rest.remove("--no-deps");
+                runner.down(rest, wipe, noDeps);
+            }
             case "status" -> runner.status();
             case "restart" -> runner.restart(single(rest, "restart <service>"));
             case "logs" -> {

@@ -5,16 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.minidp.common.app.PlatformException;
 import io.minidp.common.config.ConfigException;
-import io.minidp.common.config.Env;
-import io.minidp.engines.postgres.EmbeddedPostgres;
-import io.minidp.runner.cli.Console;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,52 +24,30 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlatformIT {
 
-    private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
+    private static final Path HOME = TestPlatform.HOME;
 
     @TempDir
     Path state;
+    private TestPlatform platform;
     private Map<String, String> env;
     private Map<String, String> validEnv;
 
     @BeforeEach
     void environment() {
-        env = new HashMap<>(Map.of(
-                "PLATFORM_HOME", HOME.toString(),
-                "PLATFORM_DATA_DIR", state.resolve("data").toString(),
-                "LOGS_DIR", state.resolve("logs").toString(),
-                "POSTGRES_HOST", "127.0.0.1",
-                "POSTGRES_PORT", Integer.toString(EmbeddedPostgres.freePort()),
-                "POSTGRES_DB", "shop",
-                "POSTGRES_USER", "shop",
-                "POSTGRES_PASSWORD", "it-password",
-                "CDC_PUBLICATION", "cdc_publication",
-                "INITIALIZER_INPUT_DIR", "data/input"));
-        env.put("GENERATOR_RATE", "200");
-        env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + EmbeddedPostgres.freePort());
-        env.put("KAFKA_CONTROLLER_PORT", Integer.toString(EmbeddedPostgres.freePort()));
-        env.put("SCHEMA_REGISTRY_URL", "http://127.0.0.1:" + EmbeddedPostgres.freePort());
-        env.put("KAFKA_CONNECT_URL", "http://127.0.0.1:" + EmbeddedPostgres.freePort());
-        env.putAll(Map.of("S3_ENDPOINT", "http://127.0.0.1:" + EmbeddedPostgres.freePort(), "S3_ACCESS_KEY", "it-key",
-                "S3_SECRET_KEY", "it-secret", "S3_BUCKET", "it-lake"));
-        env.putAll(Map.of("CDC_CONNECTOR_NAME", "it-postgres", "CDC_SLOT", "it_cdc", "CDC_TOPIC_PREFIX", "it",
-                "CONNECTOR_CONFIG_FILE", "config/debezium/connector_config.json"));
-        env.put("PROCESSOR_UI_PORT", "0");
-        env.put("PROCESSOR_GOLD_SECONDS", "0");
-        env.put("PATH", System.getenv("PATH"));
+        platform = new TestPlatform(state);
+        env = platform.env;
         validEnv = Map.copyOf(env);
     }
 
     @AfterEach
     void stopEverything() {
-        env = new HashMap<>(validEnv);
+        env.clear();
+        env.putAll(validEnv);
         run("down");
     }
 
     private String run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = Main.run(List.of(args), Env.of(env), new Console(new PrintStream(out, true, StandardCharsets.UTF_8)));
-        assertThat(code).as("exit code of %s", List.of(args)).isZero();
-        return out.toString(StandardCharsets.UTF_8);
+        return platform.run(args);
     }
 
     private static String statusLine(String status, String service) {
@@ -157,42 +130,15 @@ class PlatformIT {
     }
 
     private void awaitLogLine(String service, String text) throws Exception {
-        Path log = state.resolve("logs/" + service + ".log");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(log) || !Files.readString(log).contains(text)) {
-            assertThat(System.nanoTime()).as("'%s' in %s within 60 s", text, log).isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        platform.awaitLogLine(service, text, 0, Duration.ofSeconds(60));
     }
 
-    /** Runs {@code ./platform query} until its single number is {@code expected}, for at most 3 minutes. */
     private void awaitQueryCount(String sql, String expected) throws InterruptedException {
-        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(3).toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            // Not run(): the query fails until silver.orders exists.
-            Main.run(List.of("query", sql), Env.of(env), new Console(new PrintStream(out, true, StandardCharsets.UTF_8)));
-            last = out.toString(StandardCharsets.UTF_8);
-            if (last.contains("|" + expected + "|")) {
-                return;
-            }
-            Thread.sleep(2000);
-        }
-        throw new AssertionError("'" + sql + "' did not reach " + expected + " within 3 minutes; last:\n" + last);
+        platform.awaitQueryCount(sql, expected, Duration.ofMinutes(3));
     }
 
     private void awaitOrdersAbove(long n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            String out = run("sql", "SELECT count(*) AS n FROM orders");
-            long count = Long.parseLong(out.lines().skip(2).findFirst().orElseThrow().strip());
-            if (count > n) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("orders grow above %d within 60 s", n).isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        platform.awaitAbove("SELECT count(*) AS n FROM orders", n, Duration.ofSeconds(60));
     }
 
     @Test

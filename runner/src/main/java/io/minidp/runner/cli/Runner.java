@@ -34,8 +34,21 @@ public final class Runner {
 
     /** Starts the named services (all when none) and what they need, each once what it needs is healthy. */
     public void up(List<String> names) {
+        up(names, false);
+    }
+
+    /**
+     * As {@link #up(List)}; with {@code withoutDependencies}, only the named services, whether what
+     * they need runs or not (as {@code docker compose up --no-deps}): to see how a service copes.
+     */
+    public void up(List<String> names, boolean withoutDependencies) {
+        if (withoutDependencies && names.isEmpty()) {
+            throw new PlatformException("--no-deps starts only the services it is given; name at least one.");
+        }
         long started = System.nanoTime();
-        for (LocalService s : fleet.withDependencies(names)) {
+        List<LocalService> services = withoutDependencies ? names.stream().map(fleet::get).toList()
+                : fleet.withDependencies(names);
+        for (LocalService s : services) {
             if (s.oneShot()) {
                 runOnce(s);
             } else {
@@ -48,10 +61,20 @@ public final class Runner {
 
     /** Stops the named services (all when none) and what depends on them; --wipe also deletes local state. */
     public void down(List<String> names, boolean wipe) {
+        down(names, wipe, false);
+    }
+
+    /** As {@link #down(List, boolean)}; with {@code withoutDependents}, only the named services. */
+    public void down(List<String> names, boolean wipe, boolean withoutDependents) {
         if (wipe && !names.isEmpty()) {
             throw new PlatformException("--wipe deletes the state of the whole platform; use it without service names.");
         }
-        for (LocalService s : fleet.withDependents(names)) {
+        if (withoutDependents && names.isEmpty()) {
+            throw new PlatformException("--no-deps stops only the services it is given; name at least one.");
+        }
+        List<LocalService> services = withoutDependents ? names.stream().map(fleet::get).toList()
+                : fleet.withDependents(names);
+        for (LocalService s : services) {
             ProcessState state = supervisor.state(s.name());
             if (state.running()) {
                 console.say("%-22s stopping (pid %d)", s.name(), state.pid().getAsLong());
