@@ -3,6 +3,7 @@ package io.minidp.runner;
 import io.minidp.common.app.PlatformException;
 import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.Env;
+import io.minidp.runner.bench.Bench;
 import io.minidp.runner.cli.Console;
 import io.minidp.runner.cli.GeneratorBench;
 import io.minidp.runner.cli.Runner;
@@ -35,6 +36,10 @@ public final class Main {
                                        gold.<name>) and print the result
               verify                   compare every PostgreSQL table with its silver table, at a
                                        consistent point; exit 0 only when they are all equal
+              bench [--snapshot-rows=N] [--changes=N] [--latency-rate=N] [--latency-seconds=N]
+                                       on a fresh platform of its own: snapshot rate, end-to-end
+                                       throughput, commit-to-silver latency, the logical-decoding
+                                       floor and peak memory; results in bench-results/
               bench-generator [seconds]
                                        the generator's sustained rate at full speed, on a fresh
                                        copy of the shop (default 30 s)
@@ -91,6 +96,9 @@ public final class Main {
                     throw new PlatformException("Usage: ./platform verify");
                 }
                 return SparkCommand.verify(config, console);
+            }
+            case "bench" -> {
+                return Bench.run(env, config, console, rest);
             }
             case "bench-generator" -> GeneratorBench.run(config, fleet, runner, console, seconds(rest));
             default -> {

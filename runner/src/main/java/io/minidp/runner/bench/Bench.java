@@ -1,0 +1,346 @@
+package io.minidp.runner.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.minidp.common.app.PlatformException;
+import io.minidp.common.config.ConfigReader;
+import io.minidp.common.config.Env;
+import io.minidp.engines.process.Folders;
+import io.minidp.runner.PlatformConfig;
+import io.minidp.runner.cli.Console;
+import io.minidp.runner.cli.Runner;
+import io.minidp.runner.fleet.Fleet;
+import io.minidp.runner.fleet.LocalService;
+import io.minidp.runner.process.Supervisor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./platform bench}: a fresh platform of its own (state in data/local/bench, logs in
+ * logs/bench, the same ports), driven by a workload of its own, measuring in one run:
+ * <ol>
+ *   <li>the initial snapshot: a preloaded table, from Debezium's first record to the last row in silver;</li>
+ *   <li>the sustained end-to-end throughput: a burst of inserts written as fast as PostgreSQL
+ *       takes them, from the first commit to the last row committed to silver;</li>
+ *   <li>commit-to-silver latency at a fixed rate (1,000 rows/s by default);</li>
+ *   <li>the floor: the same burst decoded straight from a replication slot with pgoutput, and
+ *       when each stage (Kafka, bronze, silver) had all of it;</li>
+ *   <li>the peak resident memory of every service, and of all of them together.</li>
+ * </ol>
+ * Times on the lake side are the Delta commits' own timestamps, read from the tables' logs.
+ * Results go to bench-&lt;time&gt;.json and .txt in BENCH_RESULTS_DIR (default bench-results).
+ */
+public final class Bench {
+
+    static final String SNAPSHOT = "bench_snapshot";
+    static final String BURST = "bench_burst";
+    static final String STEADY = "bench_latency";
+    private static final String FLOOR_SLOT = "bench_floor";
+    private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(20);
+
+    /** The workload's sizes; {@code ./platform bench [--snapshot-rows=N] [--changes=N] [--latency-rate=N] [--latency-seconds=N]}. */
+    record Options(long snapshotRows, long changes, int latencyRate, int latencySeconds) {
+
+        static final String USAGE = "Usage: ./platform bench [--snapshot-rows=N] [--changes=N] [--latency-rate=N]"
+                + " [--latency-seconds=N], each N a whole number above 0";
+
+        static Options parse(List<String> args) {
+            Map<String, Long> v = new LinkedHashMap<>(Map.of("snapshot-rows", 100_000L, "changes", 100_000L,
+                    "latency-rate", 1_000L, "latency-seconds", 30L));
+            for (String a : args) {
+                String[] kv = a.startsWith("--") ? a.substring(2).split("=", 2) : new String[0];
+                if (kv.length != 2 || !v.containsKey(kv[0])) {
+                    throw new PlatformException("Unknown argument '" + a + "'. " + USAGE);
+                }
+                try {
+                    long n = Long.parseLong(kv[1]);
+                    if (n <= 0) {
+                        throw new NumberFormatException();
+                    }
+                    v.put(kv[0], n);
+                } catch (NumberFormatException e) {
+                    throw new PlatformException("Invalid value in '" + a + "'. " + USAGE);
+                }
+            }
+            return new Options(v.get("snapshot-rows"), v.get("changes"), Math.toIntExact(v.get("latency-rate")),
+                    Math.toIntExact(v.get("latency-seconds")));
+        }
+    }
+
+    private final PlatformConfig config;
+    private final Console console;
+    private final Options options;
+    private final Map<String, Object> results = new LinkedHashMap<>();
+
+    private Bench(PlatformConfig config, Console console, Options options) {
+        this.config = config;
+        this.console = console;
+        this.options = options;
+    }
+
+    /** Runs the benchmark on a fresh platform of its own; the platform of {@code mainConfig} must be down. */
+    public static int run(Env env, PlatformConfig mainConfig, Console console, List<String> args) {
+        Options options = Options.parse(args);
+        Supervisor mainSupervisor = new Supervisor(mainConfig.runDir());
+        List<String> running = Fleet.local(mainConfig).all().stream().map(LocalService::name)
+                .filter(s -> mainSupervisor.state(s).running()).toList();
+        if (!running.isEmpty()) {
+            throw new PlatformException("./platform bench starts a fresh platform of its own on the same ports;"
+                    + " stop this one first (./platform down). Running now: " + String.join(", ", running) + ".");
+        }
+        Path dataDir = mainConfig.dataDir().resolve("bench");
+        Env benchEnv = env.with(Map.of("PLATFORM_DATA_DIR", dataDir.toString(),
+                "LOGS_DIR", mainConfig.logsDir().resolve("bench").toString(),
+                "CONSUMER_LOG_EVENTS", "sample"));
+        ConfigReader reader = new ConfigReader(benchEnv);
+        PlatformConfig config = PlatformConfig.read(reader);
+        reader.validate();
+        wipeExceptBinaries(dataDir);
+        return new Bench(config, console, options).run();
+    }
+
+    private int run() {
+        Fleet fleet = Fleet.local(config);
+        Runner runner = new Runner(config, fleet, console);
+        Load load = new Load(config.postgres());
+        String prefix = config.env().get("CDC_TOPIC_PREFIX").orElse("shop") + ".public.";
+        String publication = config.env().get("CDC_PUBLICATION").orElse("cdc_publication");
+        List<String> platform = fleet.all().stream().map(LocalService::name).filter(n -> !n.equals("data-generator")).toList();
+        results.put("startedAt", Instant.now().toString());
+        results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "memoryMb", totalMemoryMb()));
+        results.put("settings", settings());
+        try (RssSampler rss = new RssSampler(new Supervisor(config.runDir()), platform)) {
+            runner.up(List.of("data-initializer"));
+            load.createTable(SNAPSHOT);
+            load.burst(SNAPSHOT, options.snapshotRows(), 50_000);
+            load.createTable(BURST);
+            load.createTable(STEADY);
+            console.say("bench: %,d rows preloaded in %s; starting the rest of the platform", options.snapshotRows(), SNAPSHOT);
+            runner.up(platform);
+            try (Topics topics = new Topics(config.kafka().bootstrapServers()); DeltaLog lake = new DeltaLog(config.s3())) {
+                snapshot(topics, lake, prefix);
+                burst(load, topics, lake, prefix, publication);
+                latency(load, lake);
+            }
+            Map<String, Object> memory = new LinkedHashMap<>();
+            rss.peakKbByService().forEach((s, kb) -> memory.put(s, kb / 1024));
+            memory.put("totalPeakMb", rss.peakTotalKb() / 1024);
+            memory.put("targetMb", 4096);
+            results.put("peakRssMb", memory);
+        } finally {
+            runner.down(List.of(), false);
+        }
+        write();
+        return 0;
+    }
+
+    private void snapshot(Topics topics, DeltaLog lake, String prefix) {
+        String topic = prefix + SNAPSHOT;
+        long rows = options.snapshotRows();
+        long silver = await("silver." + SNAPSHOT, rows, () -> lake.rows("silver", SNAPSHOT));
+        long start = topics.named(prefix).stream().map(t -> topics.timestamp(t, 0)).filter(OptionalLong::isPresent)
+                .mapToLong(OptionalLong::getAsLong).min().orElseThrow();
+        long debezium = topics.timestamp(topic, topics.end(topic) - 1).orElseThrow();
+        long bronze = lake.reached("bronze", SNAPSHOT, rows).orElseThrow();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("rows", rows);
+        r.put("seconds", seconds(start, silver));
+        r.put("rowsPerSecond", perSecond(rows, start, silver));
+        r.put("targetRowsPerSecond", 50_000);
+        r.put("debeziumToKafkaSeconds", seconds(start, debezium));
+        r.put("toBronzeSeconds", seconds(start, bronze));
+        r.put("toSilverSeconds", seconds(start, silver));
+        results.put("snapshot", r);
+        console.say("bench: snapshot of %,d rows in silver after %.1f s: %,d rows/s", rows, seconds(start, silver),
+                perSecond(rows, start, silver));
+    }
+
+    private void burst(Load load, Topics topics, DeltaLog lake, String prefix, String publication) {
+        String topic = prefix + BURST;
+        long rows = options.changes();
+        load.createSlot(FLOOR_SLOT);
+        console.say("bench: writing %,d inserts into %s as fast as PostgreSQL takes them", rows, BURST);
+        long start = System.currentTimeMillis();
+        List<Load.Commit> commits = load.burst(BURST, rows, 1_000);
+        long written = commits.get(commits.size() - 1).committedAtMillis();
+        long[] kafka = {0};
+        long silver = await("silver." + BURST, rows, () -> {
+            if (kafka[0] == 0 && topics.end(topic) >= rows) {
+                kafka[0] = System.currentTimeMillis();
+            }
+            return lake.rows("silver", BURST);
+        });
+        if (kafka[0] == 0) {
+            kafka[0] = topics.timestamp(topic, rows - 1).orElseThrow();
+        }
+        long bronze = lake.reached("bronze", BURST, rows).orElseThrow();
+        double decode = load.decodeAndDrop(FLOOR_SLOT, publication);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("changes", rows);
+        r.put("seconds", seconds(start, silver));
+        r.put("changesPerSecond", perSecond(rows, start, silver));
+        r.put("targetChangesPerSecond", 20_000);
+        results.put("throughput", r);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("logicalDecodingSeconds", round(decode));
+        f.put("logicalDecodingChangesPerSecond", Math.round(rows / Math.max(decode, 0.001)));
+        f.put("postgresWriteSeconds", seconds(start, written));
+        f.put("postgresWriteChangesPerSecond", perSecond(rows, start, written));
+        f.put("allInKafkaSeconds", seconds(start, kafka[0]));
+        f.put("allInBronzeSeconds", seconds(start, bronze));
+        f.put("allInSilverSeconds", seconds(start, silver));
+        f.put("debeziumToKafkaChangesPerSecond", perSecond(rows, start, kafka[0]));
+        f.put("kafkaToBronzeExtraSeconds", seconds(kafka[0], bronze));
+        f.put("bronzeToSilverExtraSeconds", seconds(bronze, silver));
+        results.put("floor", f);
+        console.say("bench: %,d changes in silver after %.1f s: %,d changes/s end to end (decoding alone: %,d/s)", rows,
+                seconds(start, silver), perSecond(rows, start, silver), Math.round(rows / Math.max(decode, 0.001)));
+    }
+
+    private void latency(Load load, DeltaLog lake) {
+        console.say("bench: writing %,d rows/s into %s for %d s", options.latencyRate(), STEADY, options.latencySeconds());
+        List<Load.Commit> commits = load.steady(STEADY, options.latencyRate(), options.latencySeconds());
+        long rows = commits.get(commits.size() - 1).rowsSoFar();
+        await("silver." + STEADY, rows, () -> lake.rows("silver", STEADY));
+        List<DeltaLog.Commit> versions = lake.commits("silver", STEADY);
+        long[] latencies = new long[commits.size()];
+        for (int i = 0; i < commits.size(); i++) {
+            latencies[i] = visibleAt(versions, commits.get(i).rowsSoFar()) - commits.get(i).committedAtMillis();
+        }
+        Arrays.sort(latencies);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("ratePerSecond", options.latencyRate());
+        r.put("seconds", options.latencySeconds());
+        r.put("transactions", commits.size());
+        r.put("p50Ms", percentile(latencies, 50));
+        r.put("p95Ms", percentile(latencies, 95));
+        r.put("p99Ms", percentile(latencies, 99));
+        r.put("maxMs", latencies[latencies.length - 1]);
+        r.put("targetP99Ms", 5_000);
+        results.put("latency", r);
+        console.say("bench: commit-to-silver latency at %,d rows/s: p50 %d ms, p95 %d ms, p99 %d ms", options.latencyRate(),
+                percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99));
+    }
+
+    private static long visibleAt(List<DeltaLog.Commit> versions, long rows) {
+        long total = 0;
+        for (DeltaLog.Commit c : versions) {
+            total += c.rowsAdded();
+            if (total >= rows) {
+                return c.timestampMillis();
+            }
+        }
+        throw new IllegalStateException("silver." + STEADY + " never held " + rows + " rows");
+    }
+
+    static long percentile(long[] sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /** Waits until {@code rows()} reaches {@code target}, saying how far it is every 10 s; returns when (epoch ms). */
+    private long await(String what, long target, LongSupplier rows) {
+        long deadline = System.nanoTime() + STAGE_TIMEOUT.toNanos();
+        long nextReport = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            long n = rows.getAsLong();
+            if (n >= target) {
+                return System.currentTimeMillis();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new PlatformException("bench: " + what + " holds " + n + " of " + target + " rows after "
+                        + STAGE_TIMEOUT.toMinutes() + " min; the logs in " + config.logsDir() + " say why.");
+            }
+            if (System.nanoTime() > nextReport) {
+                console.say("bench: %s holds %,d of %,d rows", what, n, target);
+                nextReport = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            }
+            sleep(250);
+        }
+    }
+
+    private Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        for (String name : List.of("SPARK_MASTER", "PROCESSOR_TRIGGER_SECONDS", "PROCESSOR_MAX_OFFSETS_PER_TRIGGER",
+                "PROCESSOR_SHUFFLE_PARTITIONS", "PROCESSOR_TABLE_THREADS", "CONSUMER_LOG_EVENTS")) {
+            config.env().get(name).ifPresent(v -> s.put(name, v));
+        }
+        return s;
+    }
+
+    private void write() {
+        try {
+            Path dir = Files.createDirectories(config.home().resolve(config.env().get("BENCH_RESULTS_DIR").orElse("bench-results")));
+            String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+            Path json = dir.resolve("bench-" + stamp + ".json");
+            Path text = dir.resolve("bench-" + stamp + ".txt");
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
+            String table = BenchTable.render(results);
+            Files.writeString(text, table);
+            console.say("%s", table);
+            console.say("bench: results in %s and %s", json, text);
+        } catch (IOException e) {
+            throw new PlatformException("Cannot write the benchmark's results: " + e.getMessage(), e);
+        }
+    }
+
+    private static void wipeExceptBinaries(Path dataDir) {
+        if (!Files.isDirectory(dataDir)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(dataDir)) {
+            for (Path p : entries.filter(p -> !p.getFileName().toString().equals("bin")).toList()) {
+                Folders.deleteTree(p);
+            }
+        } catch (IOException e) {
+            throw new PlatformException("Cannot clear " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long totalMemoryMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: left out.
+        }
+        return -1;
+    }
+
+    private static double seconds(long fromMillis, long toMillis) {
+        return round((toMillis - fromMillis) / 1000.0);
+    }
+
+    private static long perSecond(long rows, long fromMillis, long toMillis) {
+        return Math.round(rows * 1000.0 / Math.max(1, toMillis - fromMillis));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlatformException("Interrupted", e);
+        }
+    }
+}
