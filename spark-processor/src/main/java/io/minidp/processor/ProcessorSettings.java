@@ -42,7 +42,7 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
                 r.parsed("SPARK_MASTER", "local[*]", ProcessorSettings::master, "local[*]"),
                 r.parsed("PROCESSOR_CHECKPOINT", "s3a://" + s3.bucket() + "/_checkpoints/spark-processor",
                         ProcessorSettings::location, ""),
-                r.integer("PROCESSOR_TRIGGER_SECONDS", 2, 0, 3600),
+                r.integer("PROCESSOR_TRIGGER_SECONDS", 1, 0, 3600),
                 r.parsed("PROCESSOR_RUN", "stream", v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
                     case "stream" -> false;
                     case "once" -> true;
