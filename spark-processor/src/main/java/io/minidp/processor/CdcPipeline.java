@@ -49,7 +49,6 @@ public final class CdcPipeline {
     private final Gold gold;
     private final LakeStatus status;
     private final ExecutorService tableWriters;
-    private final ExecutorService bronzeWriters;
     private Instant goldAt = Instant.EPOCH;
     private boolean goldStale;
 
@@ -64,11 +63,6 @@ public final class CdcPipeline {
         this.status = new LakeStatus(spark, paths, settings.statusFile());
         this.tableWriters = Executors.newFixedThreadPool(settings.tableThreads(), r -> {
             Thread t = new Thread(r, "table-writer");
-            t.setDaemon(true);
-            return t;
-        });
-        this.bronzeWriters = Executors.newFixedThreadPool(settings.tableThreads(), r -> {
-            Thread t = new Thread(r, "bronze-writer");
             t.setDaemon(true);
             return t;
         });
@@ -141,7 +135,7 @@ public final class CdcPipeline {
         long events = 0;
         List<String> touched = new ArrayList<>();
         for (int i = 0; i < futures.size(); i++) {
-            long n = CdcPipeline.<Long>get(futures.get(i));
+            long n = get(futures.get(i));
             if (n > 0) {
                 events += n;
                 touched.add(decoded.tables().get(i).table());
@@ -167,7 +161,7 @@ public final class CdcPipeline {
     }
 
     /** One table's part of a batch: bronze, then silver, then the marks; returns the changes applied. */
-    private long applyTable(TableChanges t, long batchId, StepTimer timer) throws Exception {
+    private long applyTable(TableChanges t, long batchId, StepTimer timer) {
         long at = System.nanoTime();
         Dataset<Row> fresh = bronze.fresh(t, batchId).persist(StorageLevel.MEMORY_AND_DISK());
         try {
@@ -177,20 +171,13 @@ public final class CdcPipeline {
             if (n == 0) {
                 return 0;
             }
-            // Bronze and silver both read the cached batch and commit on their own (each skips a
-            // replayed batch by its transaction mark): written side by side, as much of each is waiting.
-            long bronzeStart = at;
-            Future<?> bronzeWrite = bronzeWriters.submit(() -> {
-                bronze.append(t.table(), fresh, batchId);
-                timer.add("bronze", System.nanoTime() - bronzeStart);
-            });
+            bronze.append(t.table(), fresh, batchId);
+            at = timer.lap("bronze", at);
             long silverDelta = 0;
             if (t.hasKey()) {
                 silverDelta = silver.merge(t, fresh, batchId);
-                timer.add("silver", System.nanoTime() - at);
+                at = timer.lap("silver", at);
             }
-            get(bronzeWrite);
-            at = System.nanoTime();
             bronze.advance(t.table(), perPartition);
             status.applied(t.table(), silverDelta, perPartition.stream().filter(r -> !r.isNullAt(4))
                     .map(r -> r.getTimestamp(4).toInstant()).max(Instant::compareTo).orElse(null));
@@ -201,7 +188,7 @@ public final class CdcPipeline {
         }
     }
 
-    private static <T> T get(Future<T> f) throws Exception {
+    private static long get(Future<Long> f) throws Exception {
         try {
             return f.get();
         } catch (ExecutionException e) {
