@@ -32,7 +32,7 @@ class BenchIT {
         String out = platform.run("bench", "--snapshot-rows=20000", "--changes=20000", "--latency-rate=200",
                 "--latency-seconds=10");
 
-        assertThat(out).contains("(a) snapshot, rows/s (20,000 rows)").contains("(b) sustained end to end, changes/s")
+        assertThat(out).contains("(a) snapshot, rows/s (31,200 rows)").contains("(b) sustained end to end, changes/s")
                 .contains("(c) commit to silver at 200/s, p50/p95/p99 ms").contains("(d) floor: logical decoding alone")
                 .contains("(e) peak RSS, whole platform, MB").contains("    spark-processor");
         List<Path> files;

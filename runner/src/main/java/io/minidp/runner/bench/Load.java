@@ -92,6 +92,30 @@ final class Load {
         }
     }
 
+    /** The row count of every table of the public schema that has rows, by name. */
+    java.util.Map<String, Long> rowCounts() {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        try (Connection c = connect(); Statement s = c.createStatement();
+                ResultSet tables = s.executeQuery("SELECT table_name FROM information_schema.tables"
+                        + " WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")) {
+            List<String> names = new ArrayList<>();
+            while (tables.next()) {
+                names.add(tables.getString(1));
+            }
+            for (String t : names) {
+                try (Statement q = c.createStatement(); ResultSet rs = q.executeQuery("SELECT count(*) FROM \"" + t + "\"")) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        counts.put(t, rs.getLong(1));
+                    }
+                }
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw new PlatformException("The benchmark cannot count the rows of PostgreSQL's tables: " + e.getMessage(), e);
+        }
+    }
+
     /** A logical replication slot of its own, to read the same changes straight from PostgreSQL later. */
     void createSlot(String slot) {
         execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
