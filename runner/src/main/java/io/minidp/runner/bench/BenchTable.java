@@ -44,7 +44,8 @@ final class BenchTable {
                 b.append(String.format(row, "    " + service, String.format("%,d", ((Number) mb).longValue()), "", ""));
             }
         });
-        return b.toString();
+        // Rows without a target end in padding: trim it.
+        return b.toString().replaceAll("(?m) +$", "");
     }
 
     private static long number(Map<String, Object> section, String key) {
