@@ -5,6 +5,7 @@ import io.minidp.common.config.PostgresConfig;
 import io.minidp.initializer.csv.CsvSource;
 import io.minidp.initializer.load.Catalog;
 import io.minidp.initializer.load.ChangeCapture;
+import io.minidp.initializer.load.LoadedTables;
 import io.minidp.initializer.load.TableLoader;
 import io.minidp.initializer.schema.ColumnType;
 import io.minidp.initializer.schema.ForeignKey;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * Creates one table per CSV file of the input folder and loads it. Every file is read and
  * checked before anything is written, so bad input leaves the database as it was; then each
  * table is created and filled in one transaction. Tables that already exist with the same shape
- * are left alone, which makes a second run a no-op.
+ * are left alone, which makes a second run a no-op. A table it loaded once is the live database's
+ * from then on ({@link LoadedTables}): truncated, emptied or altered since, it is left as it is,
+ * and the differences from its file are only reported.
  */
 public final class Initializer {
 
@@ -41,14 +44,16 @@ public final class Initializer {
     /** Serialises initializers started at the same time against one database. */
     private static final long LOCK_KEY = 0x6d696e6964704cL;
 
-    public enum Action { CREATED, FILLED_EMPTY_TABLE, UNCHANGED }
+    public enum Action { CREATED, FILLED_EMPTY_TABLE, UNCHANGED, EVOLVED }
 
-    public record Outcome(String table, Action action, long rows) {}
+    /** A table's outcome; {@code changes} says how an {@link Action#EVOLVED} table differs from its file. */
+    public record Outcome(String table, Action action, long rows, List<String> changes) {}
 
     /** What a run did: each table's outcome, and the indexes, replica identities and publication it added. */
     public record Result(List<Outcome> tables, List<String> preparations) {
         public boolean changedNothing() {
-            return preparations.isEmpty() && tables.stream().allMatch(o -> o.action() == Action.UNCHANGED);
+            return preparations.isEmpty()
+                    && tables.stream().allMatch(o -> o.action() == Action.UNCHANGED || o.action() == Action.EVOLVED);
         }
     }
 
@@ -65,17 +70,25 @@ public final class Initializer {
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
             }
-            Map<TableSpec, Action> actions = decide(c, specs);
+            Set<String> loaded = LoadedTables.names(c);
+            Map<TableSpec, Outcome> decided = decide(c, specs, loaded);
             List<Outcome> outcomes = new ArrayList<>();
+            List<String> preparations = new ArrayList<>();
             c.setAutoCommit(false);
             for (TableSpec spec : specs) {
-                Action action = actions.get(spec);
-                if (action != Action.UNCHANGED) {
-                    load(c, spec, action);
+                Outcome outcome = decided.get(spec);
+                if (outcome.action() == Action.CREATED || outcome.action() == Action.FILLED_EMPTY_TABLE) {
+                    load(c, spec, outcome.action());
+                } else if (!loaded.contains(spec.name())) {
+                    // Loaded by an initializer from before the record was kept.
+                    LoadedTables.record(c, spec.name(), spec.plan().file().toString(), spec.rows());
+                    c.commit();
+                    preparations.add("recorded " + spec.name() + " as loaded");
                 }
-                outcomes.add(new Outcome(spec.name(), action, spec.rows()));
+                outcomes.add(outcome);
             }
-            return new Result(outcomes, prepareChangeCapture(c, specs));
+            preparations.addAll(prepareChangeCapture(c, specs));
+            return new Result(outcomes, preparations);
         } catch (SQLException e) {
             throw new PlatformException("PostgreSQL at " + pg.address() + " (database " + pg.database() + ", user "
                     + pg.user() + ") failed: " + e.getMessage()
@@ -133,22 +146,36 @@ public final class Initializer {
         }
     }
 
-    /** Compares every table with what exists; any table of another shape stops the run before a write. */
-    private Map<TableSpec, Action> decide(Connection c, List<TableSpec> specs) throws SQLException {
-        Map<TableSpec, Action> actions = new LinkedHashMap<>();
+    /**
+     * Compares every table with what exists. A table loaded before is left as it is, however it
+     * has changed since; any other table of another shape stops the run before a write.
+     */
+    private Map<TableSpec, Outcome> decide(Connection c, List<TableSpec> specs, Set<String> loaded) throws SQLException {
+        Map<TableSpec, Outcome> actions = new LinkedHashMap<>();
         List<String> conflicts = new ArrayList<>();
         for (TableSpec spec : specs) {
             Optional<Catalog.ExistingTable> existing = Catalog.describe(c, spec.name());
             if (existing.isEmpty()) {
-                actions.put(spec, Action.CREATED);
+                if (loaded.contains(spec.name())) {
+                    LOG.warn("Table {} was loaded from {} before and has been dropped since; it is not loaded again."
+                            + " To load it again, delete its row from {}.", spec.name(), spec.plan().file(),
+                            "minidp_initializer.loaded");
+                    actions.put(spec, new Outcome(spec.name(), Action.EVOLVED, 0, List.of("dropped")));
+                } else {
+                    actions.put(spec, new Outcome(spec.name(), Action.CREATED, spec.rows(), List.of()));
+                }
                 continue;
             }
             List<String> differences = ShapeComparison.differences(spec, existing.get());
-            if (!differences.isEmpty()) {
+            if (loaded.contains(spec.name())) {
+                actions.put(spec, new Outcome(spec.name(), differences.isEmpty() ? Action.UNCHANGED : Action.EVOLVED,
+                        spec.rows(), differences));
+            } else if (!differences.isEmpty()) {
                 conflicts.add("table " + spec.name() + " exists with another shape than " + spec.plan().file()
                         + " gives: " + String.join("; ", differences));
             } else {
-                actions.put(spec, existing.get().hasRows() ? Action.UNCHANGED : Action.FILLED_EMPTY_TABLE);
+                actions.put(spec, new Outcome(spec.name(), existing.get().hasRows() ? Action.UNCHANGED
+                        : Action.FILLED_EMPTY_TABLE, spec.rows(), List.of()));
             }
         }
         if (!conflicts.isEmpty()) {
@@ -168,6 +195,7 @@ public final class Initializer {
             TableLoader.addForeignKeys(c, spec);
             TableLoader.indexForeignKeys(c, spec);
             ChangeCapture.replicaIdentityFull(c, spec.name());
+            LoadedTables.record(c, spec.name(), spec.plan().file().toString(), copied);
             c.commit();
             long ms = Math.max(1, progress.elapsed().toMillis());
             LOG.info("Loaded {} rows into {} in {} ms ({} rows/s)", copied, spec.name(), ms, copied * 1000 / ms);

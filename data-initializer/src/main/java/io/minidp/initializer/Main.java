@@ -24,11 +24,19 @@ public final class Main {
                 case CREATED -> LOG.info("  {}: created, {} rows loaded", o.table(), o.rows());
                 case FILLED_EMPTY_TABLE -> LOG.info("  {}: existed empty, {} rows loaded", o.table(), o.rows());
                 case UNCHANGED -> LOG.info("  {}: already loaded, left unchanged", o.table());
+                case EVOLVED -> LOG.info("  {}: already loaded, and changed since in the database ({}); left as it is",
+                        o.table(), String.join("; ", o.changes()));
             }
         }
         if (result.changedNothing()) {
-            LOG.info("Nothing to do: all {} tables already exist with the shape of their files; the database was not changed.",
-                    result.tables().size());
+            long evolved = result.tables().stream().filter(o -> o.action() == Initializer.Action.EVOLVED).count();
+            if (evolved == 0) {
+                LOG.info("Nothing to do: all {} tables already exist with the shape of their files; the database was not"
+                        + " changed.", result.tables().size());
+            } else {
+                LOG.info("Nothing to do: all {} tables were loaded before ({} changed since in the database); the database"
+                        + " was not changed.", result.tables().size(), evolved);
+            }
         }
     }
 }

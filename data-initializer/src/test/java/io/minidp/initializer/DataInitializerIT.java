@@ -105,9 +105,9 @@ class DataInitializerIT {
         Initializer.Result result = run(SAMPLE_DATA);
 
         assertThat(result.tables()).containsExactly(
-                new Initializer.Outcome("customers", Initializer.Action.CREATED, 1000),
-                new Initializer.Outcome("products", Initializer.Action.CREATED, 200),
-                new Initializer.Outcome("orders", Initializer.Action.CREATED, 10000));
+                new Initializer.Outcome("customers", Initializer.Action.CREATED, 1000, List.of()),
+                new Initializer.Outcome("products", Initializer.Action.CREATED, 200, List.of()),
+                new Initializer.Outcome("orders", Initializer.Action.CREATED, 10000, List.of()));
         assertThat(result.preparations()).containsExactly(
                 "installed an event trigger that sets REPLICA IDENTITY FULL on tables created later",
                 "created publication cdc_publication for all tables of schema public");
@@ -217,6 +217,30 @@ class DataInitializerIT {
         assertThat(second.changedNothing()).isTrue();
         assertThat(checksum("orders", "order_id") + checksum("customers", "customer_id")).isEqualTo(before);
         assertThat(single("SELECT max(xmin::text::bigint) FROM orders")).isEqualTo(xmin);
+    }
+
+    @Test
+    void aTableChangedInTheDatabaseSinceItWasLoadedIsLeftAsItIsAndReported() throws SQLException {
+        run(SAMPLE_DATA);
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password().value());
+                Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE customers ADD COLUMN tier integer DEFAULT 7");
+            s.execute("TRUNCATE orders");
+        }
+
+        Initializer.Result second = run(SAMPLE_DATA);
+
+        Map<String, Initializer.Outcome> byTable = new java.util.HashMap<>();
+        second.tables().forEach(o -> byTable.put(o.table(), o));
+        assertThat(byTable.get("customers").action()).isEqualTo(Initializer.Action.EVOLVED);
+        String columns = "customer_id, first_name, last_name, email, phone, street, city, country, signed_up_at, is_active";
+        assertThat(byTable.get("customers").changes()).containsExactly(
+                "columns are [" + columns + ", tier] in the database but [" + columns + "] in the file");
+        assertThat(byTable.get("orders").action()).as("a table emptied by the database's users is not filled again")
+                .isEqualTo(Initializer.Action.UNCHANGED);
+        assertThat(second.changedNothing()).isTrue();
+        assertThat(single("SELECT count(*) FROM orders")).isEqualTo("0");
+        assertThat(single("SELECT count(DISTINCT tier) || ':' || min(tier) FROM customers")).isEqualTo("1:7");
     }
 
     @Test
