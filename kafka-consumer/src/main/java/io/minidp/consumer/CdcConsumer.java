@@ -139,13 +139,16 @@ public final class CdcConsumer {
         String op = value.value() == null ? "tombstone" : value.value().get("op").toString();
         stats.count(r.topic(), op);
         if (sampler.shouldLog(r.topic())) {
-            EVENTS.info("{} {} key={} {}", r.topic(), op, key.value(), describe(value));
+            EVENTS.info("{} {} key={} {}", r.topic(), op, key == null ? null : key.value(), describe(value));
         }
     }
 
     private static String describe(ConfluentAvro.Decoded value) {
         if (value.value() == null) {
             return "(tombstone)";
+        }
+        if ("t".equals(String.valueOf(value.value().get("op")))) {
+            return "(TRUNCATE)";
         }
         Object after = value.value().get("after");
         String text = after != null ? "after=" + after : "before=" + value.value().get("before");

@@ -8,9 +8,9 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * Checks a decoded Debezium change: the envelope (op, source, ts_ms), an op among c, u, d and r
- * (snapshot read), a key, a row image where the op needs one (after for c/u/r, before for d), and
- * the shop's business rules on that row. Returns why a change is invalid, or empty when it is fine.
+ * Checks a decoded Debezium change: the envelope (op, source, ts_ms), an op among c, u, d, r
+ * (snapshot read) and t (TRUNCATE, which has neither key nor row), a key, a row image where the op
+ * needs one (after for c/u/r, before for d), and the shop's business rules on that row. Returns why a change is invalid, or empty when it is fine.
  */
 final class ChangeValidator {
 
@@ -21,9 +21,6 @@ final class ChangeValidator {
     private ChangeValidator() {}
 
     static Optional<String> check(String table, GenericRecord key, GenericRecord value) {
-        if (key == null) {
-            return Optional.of("the change has no key (Debezium writes one for every table with a primary key)");
-        }
         for (String field : List.of("op", "source", "ts_ms", "before", "after")) {
             if (value.getSchema().getField(field) == null) {
                 return Optional.of("the envelope has no '" + field + "' field: not a Debezium change event");
@@ -31,6 +28,13 @@ final class ChangeValidator {
         }
         Object op = value.get("op");
         String o = op == null ? "null" : op.toString();
+        if (o.equals("t")) {
+            return value.get("before") == null && value.get("after") == null ? Optional.empty()
+                    : Optional.of("op 't' (TRUNCATE) with a row image");
+        }
+        if (key == null) {
+            return Optional.of("the change has no key (Debezium writes one for every table with a primary key)");
+        }
         GenericRecord row;
         switch (o) {
             case "c", "u", "r" -> {
@@ -46,7 +50,7 @@ final class ChangeValidator {
                 }
             }
             default -> {
-                return Optional.of("unknown op '" + o + "' (expected c, u, d or r)");
+                return Optional.of("unknown op '" + o + "' (expected c, u, d, r or t)");
             }
         }
         return businessRules(table, row);
