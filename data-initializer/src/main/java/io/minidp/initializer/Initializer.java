@@ -1,6 +1,7 @@
 package io.minidp.initializer;
 
 import io.minidp.common.app.PlatformException;
+import io.minidp.common.cdc.Signals;
 import io.minidp.common.config.PostgresConfig;
 import io.minidp.initializer.csv.CsvSource;
 import io.minidp.initializer.load.Catalog;
@@ -69,6 +70,8 @@ public final class Initializer {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password().value())) {
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
+                // What the initializer alters (replica identity, foreign keys) leaves the rows as they are.
+                s.execute("SET " + Signals.SETTING + " = off");
             }
             Set<String> loaded = LoadedTables.names(c);
             Map<TableSpec, Outcome> decided = decide(c, specs, loaded);
@@ -224,6 +227,7 @@ public final class Initializer {
         if (ChangeCapture.ensurePublication(c, config.publication())) {
             done.add("created publication " + config.publication() + " for all tables of schema " + Catalog.SCHEMA);
         }
+        done.addAll(Signals.install(c, config.publication()));
         c.commit();
         done.forEach(d -> LOG.info("Prepared for change capture: {}", d));
         return done;

@@ -110,7 +110,10 @@ class DataInitializerIT {
                 new Initializer.Outcome("orders", Initializer.Action.CREATED, 10000, List.of()));
         assertThat(result.preparations()).containsExactly(
                 "installed an event trigger that sets REPLICA IDENTITY FULL on tables created later",
-                "created publication cdc_publication for all tables of schema public");
+                "created publication cdc_publication for all tables of schema public",
+                "created the signal table minidp_cdc.debezium_signal",
+                "added minidp_cdc.debezium_signal to publication cdc_publication",
+                "installed an event trigger that re-snapshots a table after ALTER TABLE");
         assertThat(single("SELECT count(*) FROM customers")).isEqualTo("1000");
         assertThat(single("SELECT count(*) FROM products")).isEqualTo("200");
         assertThat(single("SELECT count(*) FROM orders")).isEqualTo("10000");
@@ -154,8 +157,9 @@ class DataInitializerIT {
         assertThat(query("SELECT relname, relreplident FROM pg_class WHERE relname IN ('customers','orders','products')"
                 + " ORDER BY 1")).containsExactly(
                 List.of("customers", "f"), List.of("orders", "f"), List.of("products", "f"));
-        assertThat(query("SELECT tablename FROM pg_publication_tables WHERE pubname = 'cdc_publication' ORDER BY 1"))
-                .containsExactly(List.of("customers"), List.of("orders"), List.of("products"));
+        assertThat(query("SELECT schemaname || '.' || tablename FROM pg_publication_tables WHERE pubname = 'cdc_publication'"
+                + " ORDER BY 1")).containsExactly(List.of("minidp_cdc.debezium_signal"), List.of("public.customers"),
+                List.of("public.orders"), List.of("public.products"));
 
         // A table created later is captured with full before images too.
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password().value());
@@ -241,6 +245,8 @@ class DataInitializerIT {
         assertThat(second.changedNothing()).isTrue();
         assertThat(single("SELECT count(*) FROM orders")).isEqualTo("0");
         assertThat(single("SELECT count(DISTINCT tier) || ':' || min(tier) FROM customers")).isEqualTo("1:7");
+        assertThat(single("SELECT data FROM minidp_cdc.debezium_signal")).as("the ADD COLUMN asked for a re-snapshot")
+                .isEqualTo("{\"data-collections\" : [\"public\\\\.customers\"], \"type\" : \"incremental\"}");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.minidp.common.config.Env;
 import io.minidp.runner.bench.Bench;
 import io.minidp.runner.cli.Console;
 import io.minidp.runner.cli.GeneratorBench;
+import io.minidp.runner.cli.ResnapshotCommand;
 import io.minidp.runner.cli.Runner;
 import io.minidp.runner.cli.SparkCommand;
 import io.minidp.runner.cli.SqlCommand;
@@ -36,6 +37,8 @@ public final class Main {
                                        gold.<name>) and print the result
               verify                   compare every PostgreSQL table with its silver table, at a
                                        consistent point; exit 0 only when they are all equal
+              resnapshot <table>...    Debezium re-reads the tables while streaming goes on (an
+                                       incremental snapshot), showing its progress
               bench [--snapshot-rows=N] [--changes=N] [--latency-rate=N] [--latency-seconds=N]
                                        on a fresh platform of its own: snapshot rate, end-to-end
                                        throughput, commit-to-silver latency, the logical-decoding
@@ -96,6 +99,9 @@ public final class Main {
                     throw new PlatformException("Usage: ./platform verify");
                 }
                 return SparkCommand.verify(config, console);
+            }
+            case "resnapshot" -> {
+                return ResnapshotCommand.run(config, rest, console);
             }
             case "bench" -> {
                 return Bench.run(env, config, console, rest);
