@@ -174,8 +174,17 @@ public final class CdcPipeline {
             bronze.append(t.table(), fresh, batchId);
             at = timer.lap("bronze", at);
             long silverDelta = 0;
+            Dataset<Row> forSilver = fresh;
+            Row truncated = lastTruncate(perPartition);
+            if (truncated != null) {
+                long deleted = silver.truncate(t.table(), truncated.getLong(6), truncated.getLong(7));
+                LOG.info("Batch {}: TRUNCATE of {} at LSN {}: {} rows deleted from silver", batchId, t.table(),
+                        truncated.getLong(7), deleted);
+                silverDelta -= deleted;
+                forSilver = Silver.after(fresh, truncated.getLong(6), truncated.getLong(7));
+            }
             if (t.hasKey()) {
-                silverDelta = silver.merge(t, fresh, batchId);
+                silverDelta += silver.merge(t, forSilver, batchId);
                 at = timer.lap("silver", at);
             }
             bronze.advance(t.table(), perPartition);
@@ -186,6 +195,18 @@ public final class CdcPipeline {
         } finally {
             fresh.unpersist();
         }
+    }
+
+    /** The summary row of the partition with the batch's last TRUNCATE, or null when it has none. */
+    private static Row lastTruncate(List<Row> perPartition) {
+        Row last = null;
+        for (Row r : perPartition) {
+            if (!r.isNullAt(6) && (last == null || r.getLong(6) > last.getLong(6)
+                    || (r.getLong(6) == last.getLong(6) && r.getLong(7) > last.getLong(7)))) {
+                last = r;
+            }
+        }
+        return last;
     }
 
     private static long get(Future<Long> f) throws Exception {

@@ -25,7 +25,7 @@ import org.apache.spark.sql.SparkSession;
 public final class QueryMain {
 
     private static final int MAX_ROWS = 10_000;
-    private static final Pattern TABLE_REF = Pattern.compile("(?i)\\b(bronze|silver|gold)\\.`?(\\w+)`?");
+    private static final Pattern TABLE_REF = Pattern.compile("(?i)\\b(bronze|silver|gold)\\.(?:`((?:[^`]|``)+)`|(\\w+))");
 
     private QueryMain() {}
 
@@ -81,15 +81,17 @@ public final class QueryMain {
         Set<String> named = new TreeSet<>();
         Matcher m = TABLE_REF.matcher(sql);
         while (m.find()) {
-            named.add(m.group(1).toLowerCase(Locale.ROOT) + "." + m.group(2));
+            String table = m.group(2) != null ? m.group(2).replace("``", "`") : m.group(3);
+            named.add(m.group(1).toLowerCase(Locale.ROOT) + "." + table.toLowerCase(Locale.ROOT));
         }
         List<String> names = new ArrayList<>();
         for (String layer : LakePaths.LAYERS) {
             spark.sql("CREATE DATABASE IF NOT EXISTS " + layer);
             for (String table : paths.tables(spark, layer)) {
-                if (named.isEmpty() || named.contains(layer + "." + table)) {
-                    spark.sql("CREATE TABLE IF NOT EXISTS " + layer + ".`" + table + "` USING delta LOCATION '"
-                            + paths.table(layer, table) + "'");
+                // Spark's catalog, like SQL, does not tell names apart by case.
+                if (named.isEmpty() || named.contains(layer + "." + table.toLowerCase(Locale.ROOT))) {
+                    spark.sql("CREATE TABLE IF NOT EXISTS " + layer + ".`" + table.replace("`", "``")
+                            + "` USING delta LOCATION '" + paths.table(layer, table).replace("'", "\\'") + "'");
                     names.add(layer + "." + table);
                 }
             }

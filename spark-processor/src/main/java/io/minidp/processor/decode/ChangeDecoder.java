@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.minidp.common.avro.SchemaRegistryClient;
+import io.minidp.common.cdc.Signals;
 import io.minidp.common.avro.UnknownSchemaException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * column added in PostgreSQL arrives without a restart.
  *
  * <p>Every change row carries, after the table's columns: {@code _op} (c, u, d or r for a snapshot
- * read), {@code _lsn} (the change's WAL position), {@code _commit_lsn} (Debezium's last commit
- * position, 0 in the snapshot), {@code _tx_id}, {@code _source_ts} (commit time in PostgreSQL),
+ * read, t for a TRUNCATE), {@code _lsn} (the change's WAL position), {@code _commit_lsn} (the commit
+ * position of the transaction before it; -1 in the initial snapshot, 0 before the first commit), {@code _tx_id}, {@code _source_ts} (commit time in PostgreSQL),
  * {@code _snapshot}, {@code _kafka_topic}, {@code _kafka_partition}, {@code _kafka_offset},
  * {@code _schema_id}, {@code _batch_id}, {@code _ingested_at} and {@code _date} (the commit date, UTC).
  *
@@ -62,6 +63,8 @@ public final class ChangeDecoder {
 
     private final SchemaRegistryClient registry;
     private final Pattern topics;
+    /** Topic → the lake name of its table; a topic's table never changes. */
+    private final Map<String, String> tableNames = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ChangeDecoder(SchemaRegistryClient registry, String topicPrefix) {
         this.registry = registry;
@@ -73,14 +76,35 @@ public final class ChangeDecoder {
         return topics.pattern();
     }
 
-    /** The lake name of a CDC topic's table, or null when the topic is not a CDC table topic. */
-    public String tableOf(String topic) {
-        Matcher m = topics.matcher(topic);
-        if (!m.matches()) {
-            return null;
-        }
-        String name = ColumnMapping.cleanName(m.group(2));
-        return "public".equals(m.group(1)) ? name : ColumnMapping.cleanName(m.group(1)) + "__" + name;
+    /** Whether {@code topic} is a CDC table topic ({@code <prefix>.<schema>.<table>}). */
+    public boolean isTableTopic(String topic) {
+        return topics.matcher(topic).matches();
+    }
+
+    /**
+     * The lake name of a table: its PostgreSQL name, exactly, for the public schema;
+     * {@code <schema>__<table>} for another. Taken from the events' {@code source}, not from the
+     * topic, whose name Debezium has made Kafka-safe ({@code "my table"} arrives on {@code .my_table}).
+     */
+    public static String lakeName(String schema, String table) {
+        return "public".equals(schema) ? table : schema + "__" + table;
+    }
+
+    /**
+     * The lake name of the table whose events {@code events} (decoded, column {@code e}) are, ""
+     * for Debezium's signalling table, or null when none decodes; asked once per topic.
+     */
+    private String tableOf(String topic, Dataset<Row> events) {
+        return tableNames.computeIfAbsent(topic, t -> {
+            List<Row> first = events.filter(col("e.op").isNotNull()).select(col("e.source.schema"), col("e.source.table"))
+                    .limit(1).collectAsList();
+            if (first.isEmpty()) {
+                return null;
+            }
+            // Debezium's signalling table is the platform's, not the lake's.
+            return Signals.SCHEMA.equals(first.get(0).getString(0)) ? ""
+                    : lakeName(first.get(0).getString(0), first.get(0).getString(1));
+        });
     }
 
     /**
@@ -101,7 +125,6 @@ public final class ChangeDecoder {
         for (Row g : groups) {
             String topic = g.getString(0);
             Dataset<Row> part = framed.filter(col("topic").equalTo(topic));
-            String table = tableOf(topic);
             if (g.isNullAt(1)) {
                 rejected = union(rejected, reject(part.filter(col("_value_id").isNull()), batchId,
                         "not Confluent-framed Avro: fewer than 5 bytes, or the first byte is not the magic byte 0x00;"
@@ -117,16 +140,25 @@ public final class ChangeDecoder {
                 rejected = union(rejected, reject(part, batchId, e.getMessage()));
                 continue;
             }
-            if (table == null || !isEnvelope(envelope)) {
+            if (!isTableTopic(topic) || !isEnvelope(envelope)) {
                 rejected = union(rejected, reject(part, batchId, "schema " + id + " is not a Debezium change event"
                         + " envelope (op, before, after, source)"));
                 continue;
             }
-            if (!g.isNullAt(2) && !keys.containsKey(table)) {
-                keys.put(table, keyColumns((int) g.getLong(2)));
-            }
             Dataset<Row> events = part.withColumn("e", functions.from_avro(expr("substring(value, 6)"),
                     envelope.toString(), Map.of("mode", "PERMISSIVE")));
+            String table = tableOf(topic, events);
+            if ("".equals(table)) {
+                continue;
+            }
+            if (table == null) {
+                rejected = union(rejected, reject(events.filter(col("e.op").isNull()).drop("e"), batchId,
+                        "the Avro body does not match schema " + id + ", the schema its header names"));
+                continue;
+            }
+            if (!g.isNullAt(2) && !keys.containsKey(table)) {
+                keys.put(table, keyColumns((int) g.getLong(2), envelope));
+            }
             rejected = union(rejected, reject(events.filter(col("e.op").isNull()).drop("e"), batchId,
                     "the Avro body does not match schema " + id + ", the schema its header names"));
             parts.computeIfAbsent(table, t -> new ArrayList<>())
@@ -154,11 +186,15 @@ public final class ChangeDecoder {
                 && s.getField("before") != null && s.getField("source") != null;
     }
 
-    private List<String> keyColumns(int keySchemaId) throws SchemaRegistryClient.RegistryUnavailable {
+    /** The key's columns by their lake names, which the row image of {@code envelope} gives. */
+    private List<String> keyColumns(int keySchemaId, Schema envelope) throws SchemaRegistryClient.RegistryUnavailable {
         try {
             Schema key = registry.schema(keySchemaId);
-            return key.getType() == Schema.Type.RECORD
-                    ? key.getFields().stream().map(f -> ColumnMapping.cleanName(f.name())).toList() : List.of();
+            Schema row = ColumnMapping.nonNull(envelope.getField("after").schema());
+            return key.getType() == Schema.Type.RECORD ? key.getFields().stream().map(f -> {
+                Schema.Field inRow = row.getField(f.name());
+                return ColumnMapping.columnName(inRow != null ? inRow : f);
+            }).toList() : List.of();
         } catch (UnknownSchemaException e) {
             LOG.warn("The key schema {} is unknown to the registry; the table is kept in bronze only: {}", keySchemaId,
                     e.getMessage());
@@ -173,20 +209,26 @@ public final class ChangeDecoder {
         Column deleted = col("e.op").equalTo("d");
         for (Schema.Field f : row.getFields()) {
             Column value = when(deleted, col("e.before." + quoted(f.name()))).otherwise(col("e.after." + quoted(f.name())));
-            columns.add(ColumnMapping.convert(value, f.schema()).as(ColumnMapping.cleanName(f.name())));
+            columns.add(ColumnMapping.convert(value, f.schema()).as(ColumnMapping.columnName(f)));
         }
         Column sourceTs = source.getField("ts_us") != null
                 ? timestamp_micros(col("e.source.ts_us")) : timestamp_millis(col("e.source.ts_ms"));
-        Column commitLsn = source.getField("sequence") != null
-                ? element_at(from_json(col("e.source.sequence"), DataTypes.createArrayType(DataTypes.StringType)), 1)
-                        .cast(DataTypes.LongType)
-                : lit(null).cast(DataTypes.LongType);
+        Column sequence = source.getField("sequence") != null
+                ? from_json(col("e.source.sequence"), DataTypes.createArrayType(DataTypes.StringType))
+                : lit(null).cast(DataTypes.createArrayType(DataTypes.StringType));
+        Column commitLsn = element_at(sequence, 1).cast(DataTypes.LongType);
+        Column snapshot = coalesce(col("e.source.snapshot").cast(DataTypes.StringType), lit("false"));
+        // The initial snapshot has no commit LSN: below every streamed change, even one of a
+        // transaction that began before the slot's consistent point. An incremental snapshot's
+        // reads have no LSN of their own: their position is the window's closing signal (sequence).
+        Column noCommit = when(snapshot.notEqual("false").and(snapshot.notEqual("incremental")), lit(-1L)).otherwise(lit(0L));
         columns.add(col("e.op").as("_op"));
-        columns.add(col("e.source.lsn").cast(DataTypes.LongType).as("_lsn"));
-        columns.add(coalesce(commitLsn, lit(0L)).as("_commit_lsn"));
+        columns.add(coalesce(col("e.source.lsn").cast(DataTypes.LongType), element_at(sequence, 2).cast(DataTypes.LongType))
+                .as("_lsn"));
+        columns.add(coalesce(commitLsn, noCommit).as("_commit_lsn"));
         columns.add(col("e.source.txId").cast(DataTypes.LongType).as("_tx_id"));
         columns.add(sourceTs.as("_source_ts"));
-        columns.add(coalesce(col("e.source.snapshot").cast(DataTypes.StringType), lit("false")).notEqual("false").as("_snapshot"));
+        columns.add(snapshot.notEqual("false").as("_snapshot"));
         columns.add(col("topic").as("_kafka_topic"));
         columns.add(col("partition").as("_kafka_partition"));
         columns.add(col("offset").as("_kafka_offset"));

@@ -2,10 +2,14 @@ package io.minidp.processor.decode;
 
 import static org.apache.spark.sql.functions.date_format;
 
-import java.util.Locale;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import org.apache.avro.Schema;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * How one column of a Debezium row image becomes a lake column: the Avro type Spark decodes it to,
@@ -18,10 +22,19 @@ import org.apache.spark.sql.functions;
  *   <li>date ({@code Date}, days since 1970-01-01) → date;</li>
  *   <li>time ({@code MicroTime}/{@code Time}/{@code NanoTime}) → a {@code HH:mm:ss.SSSSSS} string;</li>
  *   <li>numeric(p,s) → decimal(p,s) (an Avro decimal, decoded by Spark as such); smallint → short;</li>
+ *   <li>numeric without a precision ({@code VariableScaleDecimal}: an unscaled integer and a scale per
+ *       value) → its exact decimal text, as PostgreSQL prints it ({@code 1.50}, {@code -7}): no
+ *       decimal type of Spark holds every such value, and a string loses nothing;</li>
  *   <li>everything else (text, json, uuid, boolean, bytea, integers, floats) as Avro carries it.</li>
  * </ul>
  */
 public final class ColumnMapping {
+
+    /** Debezium's VariableScaleDecimal (two's-complement big-endian unscaled value, scale) as exact text. */
+    private static final UserDefinedFunction VARIABLE_SCALE_DECIMAL = functions.udf(
+            (UDF2<byte[], Integer, String>) (unscaled, scale) -> unscaled == null || scale == null ? null
+                    : new BigDecimal(new BigInteger(unscaled), scale).toPlainString(),
+            DataTypes.StringType);
 
     private ColumnMapping() {}
 
@@ -45,6 +58,8 @@ public final class ColumnMapping {
                     return date_format(functions.timestamp_micros(value), "HH:mm:ss.SSSSSS");
                 case "io.debezium.time.Time":
                     return date_format(functions.timestamp_millis(value), "HH:mm:ss.SSS");
+                case "io.debezium.data.VariableScaleDecimal":
+                    return VARIABLE_SCALE_DECIMAL.apply(value.getField("value"), value.getField("scale"));
                 case "io.debezium.time.NanoTime":
                     return date_format(functions.timestamp_micros(functions.floor(value.divide(1000))), "HH:mm:ss.SSSSSS");
                 default:
@@ -61,10 +76,22 @@ public final class ColumnMapping {
         return value;
     }
 
-    /** Lake column names: lower case, letters, digits and underscores (PostgreSQL's own names already are). */
-    public static String cleanName(String name) {
-        String clean = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-        return clean.isEmpty() || Character.isDigit(clean.charAt(0)) ? "_" + clean : clean;
+    /** Debezium's schema parameter (with {@code column.propagate.source.type}) that keeps a column's own name. */
+    static final String SOURCE_COLUMN_NAME = "__debezium.source.column.name";
+
+    /**
+     * The lake name of a column: its name in PostgreSQL, exactly (case, spaces, reserved words and
+     * all). Debezium makes names Avro can hold ({@code field.name.adjustment.mode=avro}: {@code my col}
+     * becomes {@code my_col}) and keeps the real one in the field's schema parameters; without
+     * them, the Avro name is the name.
+     */
+    public static String columnName(Schema.Field field) {
+        Object parameters = nonNull(field.schema()).getObjectProp("connect.parameters");
+        if (parameters instanceof java.util.Map<?, ?> m && m.get(SOURCE_COLUMN_NAME) instanceof String name
+                && !name.isEmpty()) {
+            return name;
+        }
+        return field.name();
     }
 
     /** The schema of a nullable union's non-null branch, or the schema itself. */

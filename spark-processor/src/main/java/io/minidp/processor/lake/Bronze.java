@@ -32,17 +32,22 @@ import org.slf4j.LoggerFactory;
  * {@code txnAppId}/{@code txnVersion} = the batch id. An event Debezium sends again (Connect died
  * before committing its source offsets, and resends from the last committed position) arrives at a
  * new Kafka offset but at an old source position; the high-water mark of each topic partition's
- * source position ({@code _commit_lsn}, {@code _lsn}) drops it. Snapshot reads all share one
- * position, so they are compared with {@code >=}. The same rule applies within a batch, for an event
- * sent again so soon that both copies arrive together.
+ * source position drops it. Snapshot reads all share one position, so they are compared with
+ * {@code >=}. The same rule applies within a batch, for an event sent again so soon that both
+ * copies arrive together.
+ *
+ * <p>A source position is Debezium's last commit LSN, the change's own LSN, and its step within
+ * that LSN: an UPDATE that changes a primary key is one WAL record that Debezium sends as a delete
+ * of the old key and then a create of the new key, both at the same LSN. The delete is step 0 and
+ * everything else step 1, so the create is past the delete and is not taken for a resend of it.
  */
 public final class Bronze {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bronze.class);
     static final String TXN_APP_ID = "minidp-bronze";
 
-    /** A source position: Debezium's last commit LSN, then the change's own LSN. */
-    record Position(long commitLsn, long lsn) {}
+    /** A source position: Debezium's last commit LSN, the change's own LSN, its step within that LSN. */
+    record Position(long commitLsn, long lsn, int step, boolean snapshotRead) {}
 
     private final SparkSession spark;
     private final LakePaths paths;
@@ -72,12 +77,48 @@ public final class Bronze {
         Column keep = lit(true);
         for (Map.Entry<Integer, Position> m : tableMarks.entrySet()) {
             Position p = m.getValue();
-            Column after = col("_commit_lsn").gt(p.commitLsn())
-                    .or(col("_commit_lsn").equalTo(p.commitLsn()).and(col("_lsn").gt(p.lsn())));
-            Column sameAsMark = col("_commit_lsn").equalTo(p.commitLsn()).and(col("_lsn").equalTo(p.lsn()));
+            Column mark = struct(lit(p.commitLsn()).as("_commit_lsn"), lit(p.lsn()).as("_lsn"), lit(p.step()).as("_step"));
+            Column after = position().gt(mark);
+            Column sameAsMark = position().equalTo(mark);
             keep = keep.and(col("_kafka_partition").notEqual(m.getKey()).or(after).or(col("_snapshot").and(sameAsMark)));
         }
-        return withoutResends(t.changes().filter(keep));
+        Dataset<Row> fresh = withoutResends(t.changes().filter(keep));
+        return t.hasKey() ? withoutRepeatedReads(fresh, t, tableMarks) : fresh;
+    }
+
+    /**
+     * Snapshot reads share one position, so the position alone cannot tell a read sent twice (a
+     * producer that retried) from the next read of the same snapshot. A read of a key at a
+     * position bronze already holds for that key is a copy: dropped, within the batch and against
+     * bronze, where a partition's mark is a snapshot read's (only then can a copy follow it).
+     */
+    private Dataset<Row> withoutRepeatedReads(Dataset<Row> fresh, TableChanges t, Map<Integer, Position> tableMarks) {
+        List<String> by = new java.util.ArrayList<>(t.keyColumns());
+        by.addAll(List.of("_kafka_partition", "_commit_lsn", "_lsn"));
+        Column[] byColumns = by.stream().map(c -> col("`" + c.replace("`", "``") + "`")).toArray(Column[]::new);
+        Column first = org.apache.spark.sql.functions.row_number()
+                .over(Window.partitionBy(byColumns).orderBy(col("_kafka_offset")));
+        Dataset<Row> once = fresh.filter(org.apache.spark.sql.functions.not(col("_snapshot")))
+                .unionByName(fresh.filter(col("_snapshot")).withColumn("_read_copy", first)
+                        .filter(col("_read_copy").equalTo(1)).drop("_read_copy"));
+        Column atSnapshotMark = lit(false);
+        Column heldAtMark = lit(false);
+        for (Map.Entry<Integer, Position> m : tableMarks.entrySet()) {
+            Position p = m.getValue();
+            if (p.snapshotRead()) {
+                Column here = col("_kafka_partition").equalTo(m.getKey()).and(col("_snapshot"))
+                        .and(col("_commit_lsn").equalTo(p.commitLsn())).and(col("_lsn").equalTo(p.lsn()));
+                atSnapshotMark = atSnapshotMark.or(here);
+                heldAtMark = heldAtMark.or(here);
+            }
+        }
+        if (tableMarks.values().stream().noneMatch(Position::snapshotRead)) {
+            return once;
+        }
+        Dataset<Row> held = spark.read().format("delta").load(paths.bronze(t.table())).filter(heldAtMark).select(byColumns);
+        scala.collection.immutable.Seq<String> using = scala.jdk.javaapi.CollectionConverters.asScala(by).toList();
+        return once.filter(org.apache.spark.sql.functions.not(atSnapshotMark))
+                .unionByName(once.filter(atSnapshotMark).join(held, using, "left_anti"));
     }
 
     /**
@@ -87,13 +128,18 @@ public final class Bronze {
      * share one position and are kept.
      */
     static Dataset<Row> withoutResends(Dataset<Row> changes) {
-        Column position = when(col("_lsn").isNotNull(), struct(col("_commit_lsn"), col("_lsn")));
+        Column position = when(col("_lsn").isNotNull(), position());
         WindowSpec earlier = Window.partitionBy(col("_kafka_partition")).orderBy(col("_kafka_offset"))
                 .rowsBetween(Window.unboundedPreceding(), -1);
         Column seen = max(position).over(earlier);
         Column fresh = seen.isNull().or(position.isNull()).or(position.gt(seen))
                 .or(col("_snapshot").and(position.equalTo(seen)));
         return changes.withColumn("_seen_before", fresh).filter(col("_seen_before")).drop("_seen_before");
+    }
+
+    /** An event's source position (see the class comment), comparable as a struct. */
+    public static Column position() {
+        return struct(col("_commit_lsn"), col("_lsn"), when(col("_op").equalTo("d"), lit(0)).otherwise(lit(1)).as("_step"));
     }
 
     /** Appends the batch's fresh events; a second append for the same batch id is a no-op. */
@@ -107,14 +153,18 @@ public final class Bronze {
 
     /**
      * Per Kafka partition of {@code fresh}: the partition, the number of events, the highest source
-     * position (commit LSN, LSN; null when no event has one) and the latest commit time. One job.
+     * position (commit LSN, LSN; null when no event has one), the latest commit time, the step of
+     * the highest position, and the position (commit LSN, LSN) of the last TRUNCATE (null when none). One job.
      */
     public static List<Row> summary(Dataset<Row> fresh) {
         return fresh.groupBy(col("_kafka_partition"))
                 .agg(count(lit(1)).as("n"),
-                        max(when(col("_lsn").isNotNull(), struct(col("_commit_lsn"), col("_lsn")))).as("p"),
-                        max(col("_source_ts")).as("ts"))
-                .select(col("_kafka_partition"), col("n"), col("p._commit_lsn"), col("p._lsn"), col("ts"))
+                        max(when(col("_lsn").isNotNull(), position())).as("p"),
+                        max(col("_source_ts")).as("ts"),
+                        max(when(col("_op").equalTo("t"), position())).as("t"),
+                        max(when(col("_snapshot"), position())).as("s"))
+                .select(col("_kafka_partition"), col("n"), col("p._commit_lsn"), col("p._lsn"), col("ts"), col("p._step"),
+                        col("t._commit_lsn"), col("t._lsn"), col("s._commit_lsn"), col("s._lsn"))
                 .collectAsList();
     }
 
@@ -123,8 +173,12 @@ public final class Bronze {
         Map<Integer, Position> tableMarks = marks.computeIfAbsent(table, t -> new ConcurrentHashMap<>());
         for (Row r : summary) {
             if (!r.isNullAt(2)) {
-                Position p = new Position(r.getLong(2), r.getLong(3));
-                tableMarks.merge(r.getInt(0), p, (a, b) -> compare(a, b) >= 0 ? a : b);
+                Position p = new Position(r.getLong(2), r.getLong(3), r.getInt(5), snapshotRead(r, 2, 8));
+                tableMarks.merge(r.getInt(0), p, (a, b) -> {
+                    int c = compare(a, b);
+                    return c > 0 ? a : c < 0 ? b : new Position(a.commitLsn(), a.lsn(), a.step(),
+                            a.snapshotRead() || b.snapshotRead());
+                });
             }
         }
     }
@@ -150,7 +204,7 @@ public final class Bronze {
         }
         List<Row> rows = highest(spark.read().format("delta").load(path).filter(col("_batch_id").lt(batchId)));
         for (Row r : rows) {
-            loaded.put(r.getInt(0), new Position(r.getLong(1), r.getLong(2)));
+            loaded.put(r.getInt(0), new Position(r.getLong(1), r.getLong(2), r.getInt(3), snapshotRead(r, 1, 4)));
         }
         LOG.debug("Bronze {}: high-water marks before batch {}: {}", table, batchId, loaded);
         return loaded;
@@ -159,13 +213,23 @@ public final class Bronze {
     private static List<Row> highest(Dataset<Row> events) {
         return events.filter(col("_lsn").isNotNull())
                 .groupBy(col("_kafka_partition"))
-                .agg(max(struct(col("_commit_lsn"), col("_lsn"))).as("p"))
-                .select(col("_kafka_partition"), col("p._commit_lsn"), col("p._lsn"))
+                .agg(max(position()).as("p"), max(when(col("_snapshot"), position())).as("s"))
+                .select(col("_kafka_partition"), col("p._commit_lsn"), col("p._lsn"), col("p._step"),
+                        col("s._commit_lsn"), col("s._lsn"))
                 .collectAsList();
+    }
+
+    /**
+     * Whether a row's highest position (commit LSN and LSN at {@code position}, {@code position + 1})
+     * is also its highest snapshot read's (at {@code read}, {@code read + 1}).
+     */
+    private static boolean snapshotRead(Row r, int position, int read) {
+        return !r.isNullAt(read) && r.getLong(read) == r.getLong(position) && r.getLong(read + 1) == r.getLong(position + 1);
     }
 
     private static int compare(Position a, Position b) {
         int c = Long.compare(a.commitLsn(), b.commitLsn());
-        return c != 0 ? c : Long.compare(a.lsn(), b.lsn());
+        c = c != 0 ? c : Long.compare(a.lsn(), b.lsn());
+        return c != 0 ? c : Integer.compare(a.step(), b.step());
     }
 }

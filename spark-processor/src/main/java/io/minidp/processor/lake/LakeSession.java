@@ -36,6 +36,10 @@ public final class LakeSession {
                 .config("spark.databricks.delta.schema.autoMerge.enabled", "true")
                 // Deletes and updates mark rows in deletion vectors instead of rewriting whole files.
                 .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "true")
+                // Columns keep PostgreSQL's names, spaces and all: Delta stores such names only with column mapping.
+                .config("spark.databricks.delta.properties.defaults.columnMapping.mode", "name")
+                // A column widened in PostgreSQL (integer to bigint, a larger numeric) is widened in the lake too.
+                .config("spark.databricks.delta.properties.defaults.enableTypeWidening", "true")
                 .config("spark.local.dir", scratch.toString())
                 .config("spark.hadoop.hadoop.tmp.dir", scratch.resolve("hadoop").toString())
                 .config("spark.driver.host", s.driverHost())

@@ -51,7 +51,7 @@ public final class Silver {
      */
     public long merge(TableChanges t, Dataset<Row> fresh, long batchId) {
         List<String> keys = t.keyColumns();
-        Dataset<Row> latest = latestPerKey(fresh, keys);
+        Dataset<Row> latest = latestPerKey(fresh.filter(col("_op").notEqual("t")), keys);
         latest = Derived.add(t.table(), latest);
         String path = paths.silver(t.table());
         if (!created.contains(path) && !DeltaTable.isDeltaTable(spark, path)) {
@@ -76,6 +76,28 @@ public final class Silver {
         }
         Row m = metrics.get(0);
         return m.<Long>getAs("num_inserted_rows") - m.<Long>getAs("num_deleted_rows");
+    }
+
+    /**
+     * A TRUNCATE at {@code (commitLsn, lsn)}: deletes every silver row whose last change came
+     * before it. Rows written after the TRUNCATE (in the same transaction or later) have higher
+     * positions and stay, so running it again (a replayed batch) deletes nothing more. Returns the
+     * rows deleted; 0 when the table has no silver table yet.
+     */
+    public long truncate(String table, long commitLsn, long lsn) {
+        String path = paths.silver(table);
+        if (!created.contains(path) && !DeltaTable.isDeltaTable(spark, path)) {
+            return 0;
+        }
+        List<Row> result = spark.sql("DELETE FROM delta.`" + path.replace("`", "``") + "` WHERE _commit_lsn < "
+                + commitLsn + " OR (_commit_lsn = " + commitLsn + " AND _lsn < " + lsn + ")").collectAsList();
+        return result.isEmpty() || result.get(0).isNullAt(0) ? 0 : result.get(0).getLong(0);
+    }
+
+    /** The changes after a TRUNCATE at {@code (commitLsn, lsn)}: the only ones that count for silver. */
+    public static Dataset<Row> after(Dataset<Row> changes, long commitLsn, long lsn) {
+        return changes.filter(col("_commit_lsn").gt(commitLsn)
+                .or(col("_commit_lsn").equalTo(commitLsn).and(col("_lsn").gt(lsn))));
     }
 
     /** Each key's latest change in the batch, with the columns silver keeps. */
