@@ -41,14 +41,26 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
 
 /**
- * {@code ./platform verify}: is the lake what PostgreSQL holds? First it waits for a consistent
- * point: Debezium has confirmed PostgreSQL's current WAL position on its slot (everything up to it
- * is in Kafka), and the processor's checkpoint has committed the Kafka offsets that were the end
- * then. Then, per table of the public schema, it compares PostgreSQL with silver: the row counts,
- * then every row by key and every column, reporting the first differences by key and column.
- * Types compare exactly: decimals as decimals, timestamps to the microsecond, NULL apart from ''.
+ * {@code ./platform verify}: is the lake what PostgreSQL holds? It takes one consistent view of
+ * PostgreSQL ({@link PgSnapshot}), waits until the lake has every change that view sees (Debezium
+ * has sent the WAL up to it, and the processor's checkpoint has committed the Kafka offsets that
+ * were the end then), and compares, per table of the public schema:
+ *
+ * <ol>
+ *   <li>PostgreSQL as of the view with the lake as of the same view: per key, the latest change in
+ *       bronze that the view sees (deletes and TRUNCATEs applied). The database may go on
+ *       changing meanwhile: what it does after the view is not compared, so lag is never reported
+ *       as a difference, and a lost change always is;</li>
+ *   <li>silver with bronze: every silver row must be the change bronze holds at its position, and
+ *       every key bronze last wrote (in a batch silver had applied) must be in silver. A row
+ *       changed by hand in silver is found.</li>
+ * </ol>
+ *
+ * <p>Rows by key and every column; the first differences are reported by key and column. Types
+ * compare exactly: decimals as decimals, timestamps to the microsecond, NULL apart from ''.
  */
 public final class Verifier {
 
@@ -82,10 +94,9 @@ public final class Verifier {
     }
 
     public Report run() throws Exception {
-        String point;
-        boolean consistent;
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password().value())) {
-            String target = one(c, "SELECT pg_current_wal_lsn()::text");
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password().value());
+                PgSnapshot view = PgSnapshot.take(pg)) {
+            String target = view.walLsn();
             long deadline = System.nanoTime() + timeout.toNanos();
             String flushed = awaitSlot(c, target, deadline);
             Map<TopicPartition, Long> ends = kafkaEnds();
@@ -97,14 +108,15 @@ public final class Verifier {
                     behind.add(tp + " " + (end - at) + " behind");
                 }
             });
-            consistent = flushed == null && behind.isEmpty();
-            point = consistent ? "PostgreSQL LSN " + target + ", applied to the lake"
+            boolean consistent = flushed == null && behind.isEmpty();
+            String point = consistent ? "PostgreSQL as of LSN " + target + ", and the lake as of the same changes"
                     : "NOT consistent after " + timeout.toSeconds() + " s: "
                             + (flushed != null ? "Debezium's slot " + slot + " confirmed " + flushed + " of " + target + "; " : "")
                             + (behind.isEmpty() ? "" : "the processor is " + behind);
+            long appliedBatch = lastCommittedBatch();
             List<TableReport> reports = new ArrayList<>();
             for (Map.Entry<String, List<String>> t : tables(c).entrySet()) {
-                reports.add(compare(t.getKey(), t.getValue()));
+                reports.add(compare(t.getKey(), t.getValue(), view, appliedBatch));
             }
             return new Report(consistent, point, reports);
         }
@@ -120,7 +132,6 @@ public final class Verifier {
         out.println(r.passed() ? "verify: the lake equals PostgreSQL" : "verify: FAILED");
         return r.passed();
     }
-
     /**
      * Waits until Debezium has everything up to {@code target}: its slot confirmed it, or (a quiet
      * database, where Debezium confirms only the LSN of its last change) the walsender has sent it
@@ -189,7 +200,8 @@ public final class Verifier {
         }
     }
 
-    private Map<TopicPartition, Long> committedOffsets() throws IOException {
+    /** The id of the last batch the processor's checkpoint has committed; -1 when none. */
+    private long lastCommittedBatch() throws IOException {
         String checkpoint = settings.checkpoint();
         FileSystem fs = FileSystem.get(URI.create(checkpoint), spark.sparkContext().hadoopConfiguration());
         long last = -1;
@@ -201,6 +213,13 @@ public final class Verifier {
                 }
             }
         }
+        return last;
+    }
+
+    private Map<TopicPartition, Long> committedOffsets() throws IOException {
+        String checkpoint = settings.checkpoint();
+        FileSystem fs = FileSystem.get(URI.create(checkpoint), spark.sparkContext().hadoopConfiguration());
+        long last = lastCommittedBatch();
         Map<TopicPartition, Long> done = new HashMap<>();
         if (last < 0) {
             return done;
@@ -241,83 +260,153 @@ public final class Verifier {
         return tables;
     }
 
-    /** PostgreSQL's table against silver: counts, then rows by key and every PostgreSQL column. */
-    TableReport compare(String table, List<String> keys) {
+    /** One table: PostgreSQL as of {@code view} against the lake as of it, then silver against bronze. */
+    TableReport compare(String table, List<String> keys, PgSnapshot view, long appliedBatch) throws SQLException {
         if (keys.isEmpty()) {
             return new TableReport(table, true, "no primary key: kept in bronze only, not compared", List.of());
         }
+        Set<String> unconstrained = view.unconstrainedNumerics(table);
+        Dataset<Row> source = view.read(spark, table, unconstrained);
+        String bronzePath = paths.bronze(table);
         String silverPath = paths.silver(table);
-        Dataset<Row> source = spark.read().format("jdbc")
-                .option("url", pg.jdbcUrl()).option("user", pg.user()).option("password", pg.password().value())
-                .option("driver", "org.postgresql.Driver").option("dbtable", "public.\"" + table.replace("\"", "\"\"") + "\"")
-                .option("preferTimestampNTZ", "true").option("fetchsize", "10000")
-                .load();
-        if (!LakePaths.exists(spark, silverPath + "/_delta_log")) {
+        if (!LakePaths.exists(spark, bronzePath + "/_delta_log") || !LakePaths.exists(spark, silverPath + "/_delta_log")) {
             long n = source.count();
-            return new TableReport(table, n == 0, "no silver table" + (n == 0 ? " (and no rows in PostgreSQL)" : "; PostgreSQL has " + n + " rows"),
-                    List.of());
+            return new TableReport(table, n == 0, "no silver table" + (n == 0 ? " (and no rows in PostgreSQL)"
+                    : "; PostgreSQL has " + n + " rows"), List.of());
         }
-        Dataset<Row> silver = spark.read().format("delta").load(silverPath);
-        List<String> silverColumns = List.of(silver.columns());
-        List<String> differences = new ArrayList<>();
-        List<Column> selected = new ArrayList<>();
-        List<String> columns = new ArrayList<>();
-        for (StructField f : source.schema().fields()) {
-            if (!silverColumns.contains(f.name())) {
-                differences.add("column " + f.name() + " is missing in silver");
-                continue;
+        // Silver first, then bronze: bronze then holds every change silver has applied.
+        Dataset<Row> silver = spark.read().format("delta").load(silverPath).persist(StorageLevel.MEMORY_AND_DISK());
+        silver.count();
+        Dataset<Row> bronze = spark.read().format("delta").load(bronzePath).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            List<String> differences = new ArrayList<>();
+            List<String> columns = new ArrayList<>();
+            for (StructField f : source.schema().fields()) {
+                if (!List.of(bronze.columns()).contains(f.name()) || !List.of(silver.columns()).contains(f.name())) {
+                    differences.add("column " + f.name() + " is missing in " + (List.of(bronze.columns()).contains(f.name())
+                            ? "silver" : "the lake"));
+                } else {
+                    columns.add(f.name());
+                }
             }
-            columns.add(f.name());
-            selected.add(col(q(f.name())).cast(f.dataType()).as(f.name()));
-        }
-        Dataset<Row> lake = silver.select(selected.toArray(Column[]::new));
-        source = source.select(columns.stream().map(n -> col(q(n))).toArray(Column[]::new));
-        long pgRows = source.count();
-        long lakeRows = lake.count();
+            Dataset<Row> pgRows = source.select(typed(source, columns));
+            for (String c : columns) {
+                if (unconstrained.contains(c)) {
+                    pgRows = pgRows.withColumn(c, plainDecimal(col(q(c))));
+                }
+            }
+            Dataset<Row> lake = LakeState.at(bronze, keys, view.sees(lsn(view.walLsn()))).select(typed(source, columns));
+            Diff atView = diff(pgRows, lake, keys, columns, "PostgreSQL", "the lake");
+            differences.addAll(atView.lines());
 
+            Dataset<Row> silverRows = silver.select(withPosition(typed(source, columns)));
+            Dataset<Row> bronzeAtSilver = LakeState.atPositions(bronze, keys, silverRows).select(withPosition(typed(source, columns)));
+            Diff silverVsBronze = diff(bronzeAtSilver, silverRows, keys, withPositionNames(columns), "bronze", "silver");
+            differences.addAll(silverVsBronze.lines());
+            List<Row> missing = LakeState.latest(bronze, keys)
+                    .filter(col("_op").isin("c", "u", "r").and(col("_batch_id").leq(appliedBatch)))
+                    .join(silverRows, LakeState.seq(keys), "left_anti")
+                    .select(keys.stream().map(k -> col(q(k))).toArray(Column[]::new)).limit(SHOWN).collectAsList();
+            for (Row r : missing) {
+                Map<String, Object> key = new LinkedHashMap<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    key.put(keys.get(i), r.get(i));
+                }
+                differences.add("key " + key + ": in bronze, missing in silver");
+            }
+            boolean equal = differences.isEmpty() && atView.leftRows() == atView.rightRows();
+            String summary = String.format("%,d rows in PostgreSQL, %,d in the lake as of the same point, %,d in silver%s",
+                    atView.leftRows(), atView.rightRows(), silverRows.count(),
+                    atView.bad() + silverVsBronze.bad() > 0 ? String.format("; %,d rows differ", atView.bad()
+                            + silverVsBronze.bad() + missing.size()) : "");
+            return new TableReport(table, equal, summary, differences.subList(0, Math.min(differences.size(), 3 * SHOWN)));
+        } finally {
+            silver.unpersist();
+            bronze.unpersist();
+        }
+    }
+
+    /**
+     * A numeric without a precision as the lake holds it: Debezium carries its value, not its
+     * written scale ({@code 1.50} arrives as {@code 1.5}), so both sides compare without trailing zeros.
+     */
+    private static Column plainDecimal(Column text) {
+        return org.apache.spark.sql.functions.regexp_replace(org.apache.spark.sql.functions.regexp_replace(
+                text, "(\\.[0-9]*?)0+$", "$1"), "\\.$", "");
+    }
+
+    /** {@code columns} of {@code source}, cast to PostgreSQL's types as Spark's JDBC reader gives them. */
+    private static Column[] typed(Dataset<Row> source, List<String> columns) {
+        return columns.stream().map(c -> col(q(c)).cast(source.schema().apply(c).dataType()).as(c)).toArray(Column[]::new);
+    }
+
+    private static Column[] withPosition(Column[] columns) {
+        Column[] all = java.util.Arrays.copyOf(columns, columns.length + 2);
+        all[columns.length] = col("_commit_lsn");
+        all[columns.length + 1] = col("_lsn");
+        return all;
+    }
+
+    private static List<String> withPositionNames(List<String> columns) {
+        List<String> all = new ArrayList<>(columns);
+        all.add("_commit_lsn");
+        all.add("_lsn");
+        return all;
+    }
+
+    /** How two row sets with the same columns differ by key: rows on each side, rows that differ, and the first few. */
+    record Diff(long leftRows, long rightRows, long bad, List<String> lines) {}
+
+    private static Diff diff(Dataset<Row> left, Dataset<Row> right, List<String> keys, List<String> columns,
+                             String leftName, String rightName) {
         Column on = lit(true);
         for (String k : keys) {
-            on = on.and(col("p." + q(k)).equalTo(col("l." + q(k))));
+            on = on.and(col("l." + q(k)).equalTo(col("r." + q(k))));
         }
         Column same = lit(true);
         for (String c : columns) {
-            same = same.and(col("p." + q(c)).eqNullSafe(col("l." + q(c))));
+            same = same.and(col("l." + q(c)).eqNullSafe(col("r." + q(c))));
         }
-        Dataset<Row> joined = source.as("p").join(lake.as("l"), on, "full_outer");
-        Column pgMissing = col("p." + q(keys.get(0))).isNull();
-        Column lakeMissing = col("l." + q(keys.get(0))).isNull();
-        List<Row> bad = joined.filter(pgMissing.or(lakeMissing).or(not(same))).limit(SHOWN).collectAsList();
-        long badCount = bad.size() < SHOWN ? bad.size() : joined.filter(pgMissing.or(lakeMissing).or(not(same))).count();
+        Dataset<Row> joined = left.as("l").join(right.as("r"), on, "full_outer");
+        Column leftMissing = col("l." + q(keys.get(0))).isNull();
+        Column rightMissing = col("r." + q(keys.get(0))).isNull();
+        Dataset<Row> differing = joined.filter(leftMissing.or(rightMissing).or(not(same)));
+        List<Row> bad = differing.limit(SHOWN).collectAsList();
+        long badCount = bad.size() < SHOWN ? bad.size() : differing.count();
         int n = columns.size();
+        List<String> lines = new ArrayList<>();
         for (Row r : bad) {
-            Map<String, Object> pgRow = new LinkedHashMap<>();
-            Map<String, Object> lakeRow = new LinkedHashMap<>();
+            Map<String, Object> leftRow = new LinkedHashMap<>();
+            Map<String, Object> rightRow = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
-                pgRow.put(columns.get(i), r.get(i));
-                lakeRow.put(columns.get(i), r.get(n + i));
+                leftRow.put(columns.get(i), r.get(i));
+                rightRow.put(columns.get(i), r.get(n + i));
             }
-            boolean inPg = keys.stream().allMatch(k -> pgRow.get(k) != null);
-            boolean inLake = keys.stream().allMatch(k -> lakeRow.get(k) != null);
+            boolean inLeft = keys.stream().allMatch(k -> leftRow.get(k) != null);
+            boolean inRight = keys.stream().allMatch(k -> rightRow.get(k) != null);
             Map<String, Object> keyOf = new LinkedHashMap<>();
-            keys.forEach(k -> keyOf.put(k, inPg ? pgRow.get(k) : lakeRow.get(k)));
-            if (!inLake) {
-                differences.add("key " + keyOf + ": in PostgreSQL, missing in silver");
-            } else if (!inPg) {
-                differences.add("key " + keyOf + ": in silver, not in PostgreSQL");
+            keys.forEach(k -> keyOf.put(k, inLeft ? leftRow.get(k) : rightRow.get(k)));
+            if (!inRight) {
+                lines.add("key " + keyOf + ": in " + leftName + ", missing in " + rightName);
+            } else if (!inLeft) {
+                lines.add("key " + keyOf + ": in " + rightName + ", not in " + leftName);
             } else {
                 List<String> cols = new ArrayList<>();
                 for (String c : columns) {
-                    if (!java.util.Objects.equals(text(pgRow.get(c)), text(lakeRow.get(c)))) {
-                        cols.add(c + ": PostgreSQL " + shown(pgRow.get(c)) + ", silver " + shown(lakeRow.get(c)));
+                    if (!java.util.Objects.equals(text(leftRow.get(c)), text(rightRow.get(c)))) {
+                        cols.add(c + ": " + leftName + " " + shown(leftRow.get(c)) + ", " + rightName + " " + shown(rightRow.get(c)));
                     }
                 }
-                differences.add("key " + keyOf + ": " + String.join("; ", cols));
+                lines.add("key " + keyOf + ": " + String.join("; ", cols));
             }
         }
-        boolean equal = differences.isEmpty() && pgRows == lakeRows;
-        String summary = String.format("%,d rows in PostgreSQL, %,d in silver%s", pgRows, lakeRows,
-                badCount > 0 ? String.format("; %,d rows differ%s", badCount, badCount > SHOWN ? " (first " + SHOWN + " shown)" : "") : "");
-        return new TableReport(table, equal, summary, differences);
+        return new Diff(left.count(), right.count(), badCount, lines);
+    }
+
+    /** A pg_lsn's text ({@code 16/B374D848}) as the number Debezium sends. */
+    static long lsn(String text) {
+        String[] parts = text.split("/");
+        return (Long.parseLong(parts[0], 16) << 32) | Long.parseLong(parts[1], 16);
     }
 
     private static String text(Object v) {
