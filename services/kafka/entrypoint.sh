@@ -26,8 +26,12 @@ log.retention.hours=${KAFKA_RETENTION_HOURS}
 log.retention.bytes=-1
 auto.create.topics.enable=true
 PROPS
-java_cmd="java -Xmx512m -Dlog4j2.configurationFile=/opt/kafka/config/log4j2.properties -cp /opt/kafka/lib/*"
+# The classpath stays quoted: Java expands lib/* itself. Unquoted, sh expands it into the jar list
+# and Java takes the second jar for its main class. The options hold no pattern: unquoted is safe.
+classpath="/opt/kafka/lib/*"
+opts="-Xmx512m -Dlog4j2.configurationFile=/opt/kafka/config/log4j2.properties"
 if [ ! -f /var/lib/kafka/logs/meta.properties ]; then
-  $java_cmd kafka.tools.StorageTool format -t "$($java_cmd kafka.tools.StorageTool random-uuid)" -c "$props" --standalone
+  uuid="$(java $opts -cp "$classpath" kafka.tools.StorageTool random-uuid)"
+  java $opts -cp "$classpath" kafka.tools.StorageTool format -t "$uuid" -c "$props" --standalone
 fi
-exec $java_cmd kafka.Kafka "$props"
+exec java $opts -cp "$classpath" kafka.Kafka "$props"
