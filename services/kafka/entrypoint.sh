@@ -1,6 +1,6 @@
 #!/bin/sh
 # Writes server.properties from the environment, formats the storage on first start, runs the broker.
-# Two listeners: INTERNAL (kafka:29092) for the containers, EXTERNAL (localhost:$KAFKA_PORT) for the host.
+# Two listeners: INTERNAL (kafka:29092) for the containers, EXTERNAL (127.0.0.1:$KAFKA_PORT) for the host.
 set -eu
 props=/var/lib/kafka/server.properties
 cat > "$props" <<PROPS
@@ -8,7 +8,7 @@ process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=kafka:9093
 listeners=INTERNAL://0.0.0.0:29092,EXTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9093
-advertised.listeners=INTERNAL://kafka:29092,EXTERNAL://localhost:${KAFKA_PORT}
+advertised.listeners=INTERNAL://kafka:29092,EXTERNAL://127.0.0.1:${KAFKA_PORT}
 listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=INTERNAL
