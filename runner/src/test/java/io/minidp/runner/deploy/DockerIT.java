@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * becomes healthy and the one-shot services exit 0; silver appears; spark-processor restarted while
  * the generator writes resumes where it stopped and bronze holds no event twice; once the generator
  * is stopped, {@code ./platform verify} from the host, through the published ports, finds the lake
- * equal to PostgreSQL; every service wrote logs/&lt;service&gt;.log. Ends with {@code down -v}.
+ * equal to PostgreSQL; every service wrote logs/&lt;service&gt;.log; the initializer run again has nothing
+ * to do. Ends with {@code down -v}.
  *
  * <p>It needs a Docker engine. With none it fails, saying how to get one or to skip it on purpose
  * ({@code -DskipDocker}, which leaves it out of the build): it never passes without having run.
@@ -52,6 +53,8 @@ class DockerIT {
     private static Compose compose;
     private static Map<String, String> hostEnv;
     private static Map<String, String> dotEnv;
+    /** When the test began: every step reports its time from here. */
+    private static long started;
 
     @BeforeAll
     static void startTheFleet() throws IOException {
@@ -87,17 +90,17 @@ class DockerIT {
                 "S3_ENDPOINT", "http://127.0.0.1:" + ports.get("S3_PORT"),
                 "VERIFY_TIMEOUT_SECONDS", "300", "PATH", System.getenv("PATH")));
 
-        long t0 = System.nanoTime();
+        started = System.nanoTime();
         Compose.Result images = compose.run(List.of("services/offline/build-images"), Duration.ofMinutes(20));
         assertThat(images.ok()).as("services/offline/build-images:%n%s", images.output()).isTrue();
-        step("build-images", t0);
+        step("build-images");
         compose.composeOk(Duration.ofMinutes(15), "build", "-q");
-        step("docker-compose build", t0);
+        step("docker-compose build");
         Compose.Result up = compose.compose(Duration.ofMinutes(10), "up", "-d");
         if (!up.ok()) {
             fail("docker-compose up -d exited " + up.code() + ":\n" + up.output() + "\n" + ComposeFleet.describe(compose, List.of()));
         }
-        step("docker-compose up -d", t0);
+        step("docker-compose up -d");
     }
 
     @AfterAll
@@ -119,20 +122,19 @@ class DockerIT {
 
     @Test
     void theOfflineFleetRunsResumesAfterARestartAndTheLakeEqualsPostgres() throws Exception {
-        long t0 = System.nanoTime();
         List<String> services = List.of(compose.composeOk(Duration.ofMinutes(1), "config", "--services").strip().split("\n"));
         assertThat(services).contains("postgres", "kafka", "minio", "spark-processor", "data-generator");
         ComposeFleet.awaitHealthy(compose, services, ONE_SHOT, Duration.ofMinutes(8));
-        step("every service healthy, one-shot services exited 0", t0);
+        step("every service healthy, one-shot services exited 0");
 
         awaitSilver(Duration.ofMinutes(6));
-        step("silver tables in the bucket", t0);
+        step("silver tables in the bucket");
         System.out.println("DockerIT: memory of the fleet (docker stats), the generator writing:\n" + ComposeFleet.memory(compose));
 
         // Stopped mid-stream, while the generator writes: the restarted job must resume from its checkpoint.
         compose.composeOk(Duration.ofMinutes(3), "restart", "spark-processor");
         ComposeFleet.awaitHealthy(compose, services, ONE_SHOT, Duration.ofMinutes(5));
-        step("spark-processor restarted and healthy", t0);
+        step("spark-processor restarted and healthy");
 
         compose.composeOk(Duration.ofMinutes(2), "stop", "data-generator");
         PlatformCli.Run verify = platform("verify");
@@ -141,7 +143,7 @@ class DockerIT {
         for (String t : TABLES) {
             assertThat(verify.output()).containsPattern("(?m)^" + t + "\\s+EQUAL\\s");
         }
-        step("./platform verify: equal", t0);
+        step("./platform verify: equal");
 
         PlatformCli.Run sql = platform("sql", "SELECT count(*) FROM orders");
         long orders = Long.parseLong(sql.output().lines().toList().get(2).strip());
@@ -149,7 +151,7 @@ class DockerIT {
         assertThat(duplicates.code()).as("./platform query printed:%n%s", duplicates.output()).isZero();
         assertThat(duplicates.output()).as("events in bronze twice (same table, key and LSN), then rows in silver.orders")
                 .containsPattern("\\|\\s*0\\s*\\|\\s*" + orders + "\\s*\\|");
-        step("bronze holds no event twice; silver.orders = orders = " + orders, t0);
+        step("bronze holds no event twice; silver.orders = orders = " + orders);
 
         Map<String, Long> sizes = new TreeMap<>();
         for (String s : services) {
@@ -164,7 +166,11 @@ class DockerIT {
         });
         assertThat(Files.readString(LOGS.resolve("data-initializer.log"))).contains("data-initializer finished with exit code 0");
         assertThat(Files.readString(LOGS.resolve("minio-init.log"))).contains("Bucket " + dotEnv.get("S3_BUCKET") + " is ready.");
-        step("logs/<service>.log of every service", t0);
+        step("logs/<service>.log of every service");
+
+        String rerun = compose.composeOk(Duration.ofMinutes(3), "run", "--rm", "-T", "data-initializer");
+        assertThat(rerun).contains("Nothing to do: all 3 tables already exist with the shape of their files");
+        step("docker-compose run --rm data-initializer: nothing to do");
     }
 
     /** One row: events bronze holds more than once, by table, key and source position, all tables summed. */
@@ -203,7 +209,7 @@ class DockerIT {
         return PlatformCli.run(hostEnv, args);
     }
 
-    private static void step(String what, long t0) {
-        System.out.printf("DockerIT: %-60s at %5.0f s%n", what, (System.nanoTime() - t0) / 1e9);
+    private static void step(String what) {
+        System.out.printf("DockerIT: %-60s at %5.0f s%n", what, (System.nanoTime() - started) / 1e9);
     }
 }
