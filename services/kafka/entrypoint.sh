@@ -1,6 +1,6 @@
 #!/bin/sh
 # Writes server.properties from the environment, formats the storage on first start, runs the broker.
-# Two listeners: INTERNAL (kafka:29092) for the containers, EXTERNAL (localhost:$KAFKA_PORT) for the host.
+# Two listeners: INTERNAL (kafka:29092) for the containers, EXTERNAL (127.0.0.1:$KAFKA_PORT) for the host.
 set -eu
 props=/var/lib/kafka/server.properties
 cat > "$props" <<PROPS
@@ -8,7 +8,7 @@ process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=kafka:9093
 listeners=INTERNAL://0.0.0.0:29092,EXTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9093
-advertised.listeners=INTERNAL://kafka:29092,EXTERNAL://localhost:${KAFKA_PORT}
+advertised.listeners=INTERNAL://kafka:29092,EXTERNAL://127.0.0.1:${KAFKA_PORT}
 listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=INTERNAL
@@ -26,8 +26,12 @@ log.retention.hours=${KAFKA_RETENTION_HOURS}
 log.retention.bytes=-1
 auto.create.topics.enable=true
 PROPS
-java_cmd="java -Xmx512m -Dlog4j2.configurationFile=/opt/kafka/config/log4j2.properties -cp /opt/kafka/lib/*"
+# The classpath stays quoted: Java expands lib/* itself. Unquoted, sh expands it into the jar list
+# and Java takes the second jar for its main class. The options hold no pattern: unquoted is safe.
+classpath="/opt/kafka/lib/*"
+opts="-Xmx512m -Dlog4j2.configurationFile=/opt/kafka/config/log4j2.properties"
 if [ ! -f /var/lib/kafka/logs/meta.properties ]; then
-  $java_cmd kafka.tools.StorageTool format -t "$($java_cmd kafka.tools.StorageTool random-uuid)" -c "$props" --standalone
+  uuid="$(java $opts -cp "$classpath" kafka.tools.StorageTool random-uuid)"
+  java $opts -cp "$classpath" kafka.tools.StorageTool format -t "$uuid" -c "$props" --standalone
 fi
-exec $java_cmd kafka.Kafka "$props"
+exec java $opts -cp "$classpath" kafka.Kafka "$props"

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -156,7 +157,7 @@ final class ComposeChecks {
                     parts.removeIf(p -> p.startsWith("--"));
                     for (String source : parts.subList(0, parts.size() - 1)) {
                         String resolved = substitute(source, args);
-                        if (!Files.exists(context.resolve(resolved))) {
+                        if (!exists(context, resolved)) {
                             problems.add("service " + e.getKey() + ": " + dockerfile + " copies " + resolved
                                     + ", which the build does not produce (run ./mvnw -DskipTests package first?)");
                         }
@@ -285,6 +286,21 @@ final class ComposeChecks {
         }
         m.appendTail(out);
         return out.toString().replace("$$", "$");
+    }
+
+    /** A COPY source exists; one that ends in a pattern (the jar check's s3proxy.ja[r]) must match a file. */
+    private static boolean exists(Path context, String source) {
+        Path p = context.resolve(source);
+        String name = p.getFileName().toString();
+        if (!name.matches(".*[*?\\[].*")) {
+            return Files.exists(p);
+        }
+        PathMatcher matcher = p.getFileSystem().getPathMatcher("glob:" + name);
+        try (var siblings = Files.list(p.getParent())) {
+            return siblings.anyMatch(f -> matcher.matches(f.getFileName()));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean oneShot(JsonNode service) {
