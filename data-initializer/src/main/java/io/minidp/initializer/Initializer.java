@@ -94,9 +94,23 @@ public final class Initializer {
             return new Result(outcomes, preparations);
         } catch (SQLException e) {
             throw new PlatformException("PostgreSQL at " + pg.address() + " (database " + pg.database() + ", user "
-                    + pg.user() + ") failed: " + e.getMessage()
-                    + ". Check that it is running (./platform status) and the POSTGRES_* settings.", e);
+                    + pg.user() + ") failed: " + e.getMessage() + ". " + advice(e.getSQLState()), e);
         }
+    }
+
+    /** What to check for a failed connection, by PostgreSQL's error code. */
+    static String advice(String sqlState) {
+        if ("28P01".equals(sqlState)) {
+            return "POSTGRES_PASSWORD does not match the password of POSTGRES_USER on the server: fix it in .env"
+                    + " (or the environment).";
+        }
+        if ("28000".equals(sqlState)) {
+            return "The server refuses POSTGRES_USER: check POSTGRES_USER in .env and that the role exists.";
+        }
+        if ("3D000".equals(sqlState)) {
+            return "There is no database POSTGRES_DB on the server: check POSTGRES_DB in .env.";
+        }
+        return "Check that it is running (./platform status) and the POSTGRES_* settings.";
     }
 
     private List<TableSpec> readAndCheckFiles() {
