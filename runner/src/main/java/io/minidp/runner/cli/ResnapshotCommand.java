@@ -131,9 +131,10 @@ public final class ResnapshotCommand {
                 quietSince = System.nanoTime();
                 Map<?, ?> data = n.get("additional_data") instanceof Map<?, ?> m ? m : Map.of();
                 String type = String.valueOf(n.get("type"));
-                String table = tableOf(data.get(key(data, "current_collection_in_progress", "data_collection")));
+                String table = tableOf(data.get(key(data, "scanned_collection", "current_collection_in_progress")));
                 switch (type) {
                     case "STARTED" -> console.say("  started");
+                    case "DATA_COLLECTIONS_RESOLVED" -> console.say("  tables: %s", data.get(key(data, "data_collections")));
                     case "IN_PROGRESS" -> console.say("  %s: read up to key %s of %s", table,
                             data.get(key(data, "last_processed_key")), data.get(key(data, "maximum_key")));
                     case "TABLE_SCAN_COMPLETED" -> {
@@ -161,10 +162,10 @@ public final class ResnapshotCommand {
         return 0;
     }
 
-    /** Avro map keys arrive as Utf8: the key of {@code data} named {@code names[i]}, the first there. */
+    /** Avro map keys arrive as Utf8: the key of {@code data} with the first of {@code names} it has. */
     private static Object key(Map<?, ?> data, String... names) {
-        for (Object k : data.keySet()) {
-            for (String name : names) {
+        for (String name : names) {
+            for (Object k : data.keySet()) {
                 if (name.equals(String.valueOf(k))) {
                     return k;
                 }
