@@ -76,8 +76,9 @@ public final class Runner {
                 : fleet.withDependents(names);
         for (LocalService s : services) {
             ProcessState state = supervisor.state(s.name());
-            if (state.running()) {
-                console.say("%-22s stopping (pid %d)", s.name(), state.pid().getAsLong());
+            if (state.supervised()) {
+                console.say("%-22s stopping (%s)", s.name(), state.running() ? "pid " + state.pid().getAsLong()
+                        : "it was waiting to be restarted");
                 supervisor.stop(s.name(), s.stopSignal(), STOP_GRACE);
                 console.say("%-22s stopped", s.name());
             }
@@ -97,8 +98,8 @@ public final class Runner {
             }
         }
         ProcessState state = supervisor.state(name);
-        if (state.running()) {
-            console.say("%-22s stopping (pid %d)", name, state.pid().getAsLong());
+        if (state.supervised()) {
+            console.say("%-22s stopping%s", name, state.running() ? " (pid " + state.pid().getAsLong() + ")" : "");
             supervisor.stop(name, target.stopSignal(), STOP_GRACE);
         }
         if (target.oneShot()) {
@@ -115,6 +116,8 @@ public final class Runner {
             ProcessState state = supervisor.state(s.name());
             String pid = state.pid().isPresent() ? Long.toString(state.pid().getAsLong()) : "-";
             console.say(format, s.name(), describe(s, state), pid, s.address(), relative(config.logFile(s.name())));
+            state.restarts().ifPresent(r -> console.say("%-22s restarted by the platform %d time(s) since it was started;"
+                    + " the last after exit code %d, at %s", "", r.count(), r.lastExitCode(), r.lastAt()));
             for (String line : s.details()) {
                 console.say("%-22s %s", "", line);
             }
@@ -128,6 +131,9 @@ public final class Runner {
         if (state.running()) {
             return s.oneShot() ? "running" : "running, " + (s.healthy() ? "healthy" : "unhealthy");
         }
+        if (state.restarting()) {
+            return "restarting";
+        }
         if (state.exited()) {
             return state.stoppedByRunner() ? "stopped" : "exited (code " + state.exitCode().getAsInt() + ")";
         }
@@ -140,8 +146,9 @@ public final class Runner {
             console.say("%-22s external, healthy (%s)", s.name(), s.address());
             return;
         }
-        if (supervisor.state(s.name()).running()) {
-            awaitHealthy(s, () -> supervisor.state(s.name()).running());
+        if (supervisor.state(s.name()).supervised()) {
+            // Running, or crashed and about to be started again by its shell: never start a second copy.
+            awaitHealthy(s, () -> supervisor.state(s.name()).supervised());
             console.say("%-22s already running, healthy%s", s.name(), where(s));
             return;
         }
@@ -152,8 +159,17 @@ public final class Runner {
         long t0 = System.nanoTime();
         console.say("%-22s starting", s.name());
         s.prepare();
-        supervisor.start(s.name(), s.command(), s.environment(), config.home(), config.logFile(s.name()));
-        awaitHealthy(s, () -> supervisor.state(s.name()).running());
+        supervisor.start(s.name(), s.command(), s.environment(), config.home(), config.logFile(s.name()),
+                Supervisor.Restart.ON_FAILURE);
+        try {
+            awaitHealthy(s, () -> supervisor.state(s.name()).running());
+        } catch (PlatformException e) {
+            // A service that exits before it is ever healthy is not restarted over and over behind the user's back.
+            if (!supervisor.state(s.name()).running()) {
+                supervisor.stop(s.name(), s.stopSignal(), STOP_GRACE);
+            }
+            throw e;
+        }
         s.afterHealthy();
         console.say("%-22s healthy%s in %.1f s", s.name(), where(s), (System.nanoTime() - t0) / 1e9);
     }
@@ -184,7 +200,7 @@ public final class Runner {
         s.prepare();
         Path log = config.logFile(s.name());
         LogFollower follower = new LogFollower(log, "  " + s.name() + " | ", LogFollower.endOf(log));
-        supervisor.start(s.name(), s.command(), s.environment(), config.home(), log);
+        supervisor.start(s.name(), s.command(), s.environment(), config.home(), log, Supervisor.Restart.NO);
         OptionalInt code = OptionalInt.empty();
         while (code.isEmpty()) {
             code = supervisor.awaitExit(s.name(), Duration.ofMillis(250));
