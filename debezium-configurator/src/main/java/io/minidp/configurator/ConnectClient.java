@@ -99,6 +99,26 @@ final class ConnectClient {
         expect(r, "restart the failed parts of connector " + name);
     }
 
+    /** Stops the connector and its tasks but keeps it registered (the state STOPPED): its offsets may then be deleted. */
+    void stop(String name) {
+        expect(send("PUT", "/connectors/" + enc(name) + "/stop", ""), "stop connector " + name);
+    }
+
+    /** Deletes a stopped connector's offsets, so that registered again it starts from a snapshot. */
+    void deleteOffsets(String name) {
+        expect(send("DELETE", "/connectors/" + enc(name) + "/offsets", null), "delete the offsets of connector " + name);
+    }
+
+    /** Deletes the connector; false when it was not registered. */
+    boolean delete(String name) {
+        HttpResponse<String> r = send("DELETE", "/connectors/" + enc(name), null);
+        if (r.statusCode() == 404) {
+            return false;
+        }
+        expect(r, "delete connector " + name);
+        return true;
+    }
+
     private HttpResponse<String> send(String method, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json");
