@@ -4,6 +4,8 @@ import io.minidp.common.app.PlatformException;
 import io.minidp.engines.process.Folders;
 import io.minidp.runner.PlatformConfig;
 import io.minidp.runner.fleet.Fleet;
+import io.minidp.runner.fleet.JavaService;
+import io.minidp.runner.fleet.ReplicationSlots;
 import io.minidp.runner.fleet.LocalService;
 import io.minidp.runner.process.ProcessState;
 import io.minidp.runner.process.Supervisor;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
 
@@ -84,8 +87,43 @@ public final class Runner {
             }
         }
         if (wipe) {
+            if (!config.postgresEmbedded()) {
+                dropSlotOfExternalPostgres();
+            }
             wipeState();
             console.say("Deleted the local state in %s (logs are kept in %s).", relative(config.dataDir()), relative(config.logsDir()));
+        }
+    }
+
+    /**
+     * Removes the connector with nothing left behind: stops the configurator (whose watchdog would
+     * register it again), then runs it once to delete the connector, its offsets and its slot.
+     */
+    public void deleteConnector() {
+        JavaService configurator = (JavaService) fleet.get("debezium-configurator");
+        for (LocalService dep : fleet.withDependencies(List.of("postgres", "kafka-connect"))) {
+            ensureRunning(dep);
+        }
+        ProcessState state = supervisor.state(configurator.name());
+        if (state.supervised()) {
+            console.say("%-22s stopping, so that it does not register the connector again", configurator.name());
+            supervisor.stop(configurator.name(), configurator.stopSignal(), STOP_GRACE);
+        }
+        runOnce(configurator.oneShotVariant("debezium-configurator-delete",
+                Map.of("CONFIGURATOR_ACTION", "delete", "CONFIGURATOR_WATCH_SECONDS", "0")));
+        console.say("The connector, its offsets and its replication slot are gone. ./platform up registers it again,"
+                + " and it starts with a new snapshot.");
+    }
+
+    /** With the platform's data wiped, the slot in a PostgreSQL the runner does not own would keep WAL for ever. */
+    private void dropSlotOfExternalPostgres() {
+        String slot = config.cdc().slot();
+        try {
+            if (ReplicationSlots.dropIfInactive(config.postgres(), slot)) {
+                console.say("Dropped replication slot %s in %s.", slot, config.postgres().address());
+            }
+        } catch (PlatformException e) {
+            console.say("warning: %s", e.getMessage());
         }
     }
 
