@@ -291,14 +291,20 @@ class FaultsIT {
         platform.awaitAbove(ORDERS, platform.sqlNumber(ORDERS) + n, Duration.ofMinutes(3));
     }
 
-    /** Stops the generator, runs verify (which must pass), and starts the generator again (it alone). */
+    /**
+     * Stops the generator, runs verify (which must pass), and starts the generator again (it alone,
+     * and also when verify failed, so that one failed fault does not fail the ones after it).
+     */
     private void verifies(String after) {
         platform.run("down", "data-generator");
-        TestPlatform.Result verify = platform.attempt("verify");
-        assertThat(verify.code()).as("verify after %s:%n%s%nstatus:%n%s", after, verify.output(),
-                platform.attempt("status").output()).isZero();
-        assertThat(verify.output()).contains("verify: the lake equals PostgreSQL");
-        platform.run("up", "--no-deps", "data-generator");
+        try {
+            TestPlatform.Result verify = platform.attempt("verify");
+            assertThat(verify.code()).as("verify after %s:%n%s%nstatus:%n%s", after, verify.output(),
+                    platform.attempt("status").output()).isZero();
+            assertThat(verify.output()).contains("verify: the lake equals PostgreSQL");
+        } finally {
+            platform.run("up", "--no-deps", "data-generator");
+        }
     }
 
     /** The dead-letter topic's reason for the record at {@code offset} of it.public.orders; empty if none. */

@@ -171,7 +171,7 @@ public final class Supervisor {
             }
             long pid = s.pid().orElse(-1);
             if (pid > 0 && pid != signalled) {
-                Commands.run(List.of("kill", "-s", signal, Long.toString(pid)), null, 10);
+                signal(pid, signal);
                 signalled = pid;
             }
             if (System.nanoTime() > deadline) {
@@ -182,6 +182,17 @@ public final class Supervisor {
                 return;
             }
             pause(100);
+        }
+    }
+
+    /** A process that ended just before its signal is not an error: stopping it was the point. */
+    private static void signal(long pid, String signal) {
+        try {
+            Commands.run(List.of("kill", "-s", signal, Long.toString(pid)), null, 10);
+        } catch (PlatformException e) {
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                throw e;
+            }
         }
     }
 
