@@ -47,6 +47,14 @@ final class ConnectClient {
         }
     }
 
+    /**
+     * Whether the worker has finished starting (GET /health): before that its REST API already
+     * answers, but 404 for connectors it has not yet read from its config topic.
+     */
+    boolean started() {
+        return send("GET", "/health", null).statusCode() == 200;
+    }
+
     Optional<Map<String, String>> config(String name) {
         HttpResponse<String> r = send("GET", "/connectors/" + enc(name) + "/config", null);
         if (r.statusCode() == 404) {

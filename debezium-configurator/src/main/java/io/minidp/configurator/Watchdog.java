@@ -72,13 +72,17 @@ final class Watchdog {
         Optional<ConnectClient.Status> status;
         try {
             status = connect.status(file.name());
+            if (status.isEmpty() && !connect.started()) {
+                throw new PlatformException("Kafka Connect at " + connectUrl + " is still starting (GET /health is not"
+                        + " yet healthy), so it does not know its connectors yet");
+            }
             if (status.isEmpty()) {
                 reregister();
                 status = connect.status(file.name());
             }
         } catch (PlatformException e) {
             if (connectProblem == null) {
-                LOG.warn("Kafka Connect at {} does not answer ({}); the watchdog waits for it and checks again", connectUrl,
+                LOG.warn("Kafka Connect at {} cannot be asked about the connector ({}); the watchdog waits for it and checks again", connectUrl,
                         e.getMessage());
             }
             connectProblem = e.getMessage();
