@@ -1,7 +1,9 @@
 package io.minidp.configurator;
 
 import io.minidp.common.app.PlatformException;
+import io.minidp.common.app.Readiness;
 import io.minidp.common.config.Env;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +31,25 @@ public final class Configurator {
         this.config = config;
         this.env = env;
         this.connect = new ConnectClient(config.connectUrl());
+    }
+
+    /**
+     * After {@link #run()}: says the service is ready, then watches the connector until the process
+     * is stopped (CONFIGURATOR_WATCH_SECONDS above 0).
+     */
+    public void watch() {
+        ConnectorFile file = ConnectorFile.read(config.configFile(), env);
+        Readiness.markReady();
+        new Watchdog(connect, config.connectUrl(), file, config.statusFile(), Clock.systemUTC(),
+                new RestartSchedule(Watchdog.FIRST_WAIT, Watchdog.MAX_WAIT, Watchdog.STABLE_AFTER))
+                .run(config.watchInterval());
+    }
+
+    /** Removes the connector, its offsets and its replication slot (CONFIGURATOR_ACTION=delete). */
+    public void delete() {
+        ConnectorFile file = ConnectorFile.read(config.configFile(), env);
+        awaitConnect(System.nanoTime() + config.timeout().toNanos());
+        new ConnectorRemoval(connect, file, config.timeout()).run();
     }
 
     public Outcome run() {
@@ -104,10 +125,10 @@ public final class Configurator {
     }
 
     private static boolean failed(ConnectClient.Status s) {
-        return "FAILED".equals(s.state()) || s.tasks().stream().anyMatch(t -> "FAILED".equals(t.state()));
+        return Watchdog.failed(s);
     }
 
-    private static String firstTrace(ConnectClient.Status s) {
+    static String firstTrace(ConnectClient.Status s) {
         if (s.trace() != null) {
             return s.trace();
         }
@@ -116,8 +137,7 @@ public final class Configurator {
     }
 
     private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return Watchdog.firstLine(s);
     }
 
     private static Map<String, String> withoutName(Map<String, String> config) {

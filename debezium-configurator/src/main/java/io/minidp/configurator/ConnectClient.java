@@ -47,6 +47,14 @@ final class ConnectClient {
         }
     }
 
+    /**
+     * Whether the worker has finished starting (GET /health): before that its REST API already
+     * answers, but 404 for connectors it has not yet read from its config topic.
+     */
+    boolean started() {
+        return send("GET", "/health", null).statusCode() == 200;
+    }
+
     Optional<Map<String, String>> config(String name) {
         HttpResponse<String> r = send("GET", "/connectors/" + enc(name) + "/config", null);
         if (r.statusCode() == 404) {
@@ -97,6 +105,26 @@ final class ConnectClient {
     void restartFailed(String name) {
         HttpResponse<String> r = send("POST", "/connectors/" + enc(name) + "/restart?includeTasks=true&onlyFailed=true", "");
         expect(r, "restart the failed parts of connector " + name);
+    }
+
+    /** Stops the connector and its tasks but keeps it registered (the state STOPPED): its offsets may then be deleted. */
+    void stop(String name) {
+        expect(send("PUT", "/connectors/" + enc(name) + "/stop", ""), "stop connector " + name);
+    }
+
+    /** Deletes a stopped connector's offsets, so that registered again it starts from a snapshot. */
+    void deleteOffsets(String name) {
+        expect(send("DELETE", "/connectors/" + enc(name) + "/offsets", null), "delete the offsets of connector " + name);
+    }
+
+    /** Deletes the connector; false when it was not registered. */
+    boolean delete(String name) {
+        HttpResponse<String> r = send("DELETE", "/connectors/" + enc(name), null);
+        if (r.statusCode() == 404) {
+            return false;
+        }
+        expect(r, "delete connector " + name);
+        return true;
     }
 
     private HttpResponse<String> send(String method, String path, String body) {

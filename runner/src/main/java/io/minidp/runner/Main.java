@@ -27,8 +27,12 @@ public final class Main {
               down [service...]        stop the platform (or the named services and what needs them)
               down --no-deps <service...>
                                        stop only the named services, leaving what needs them running
-              down --wipe              stop everything and delete the local state (data/local)
-              status                   each service: state, pid, address, log file
+              down --wipe              stop everything and delete the local state (data/local); with an
+                                       external PostgreSQL, also drop the connector's replication slot
+              connector delete         delete the Debezium connector, its offsets and its replication
+                                       slot (./platform up registers it again, with a new snapshot)
+              status                   each service: state, pid, address, log file, restarts; the
+                                       connector's watchdog; the WAL each replication slot holds back
               logs <service> [--no-follow]
                                        show one service's log and follow it
               restart <service>        stop and start one service; a one-shot service runs again
@@ -83,6 +87,12 @@ public final class Main {
                 runner.down(rest, wipe, noDeps);
             }
             case "status" -> runner.status();
+            case "connector" -> {
+                if (!rest.equals(List.of("delete"))) {
+                    throw new PlatformException("Usage: ./platform connector delete");
+                }
+                runner.deleteConnector();
+            }
             case "restart" -> runner.restart(single(rest, "restart <service>"));
             case "logs" -> {
                 boolean follow = !rest.remove("--no-follow");

@@ -18,12 +18,25 @@ import java.util.Set;
  * @param logsDir          one log file per service
  * @param postgresEmbedded start PostgreSQL ourselves; by default when POSTGRES_HOST is this machine
  * @param kafka            the broker the runner starts, on this machine at the bootstrap port
+ * @param cdc              change capture as the runner watches it
  * @param env              everything the services are configured from, handed on to them
  */
 public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConfig postgres, boolean postgresEmbedded,
                              KafkaConfig kafka, int kafkaControllerPort, long kafkaRetentionHours,
                              RegistryConfig registry, URI connectUrl, S3Config s3, String sparkMaster,
-                             SparkClusterSettings sparkCluster, Env env) {
+                             SparkClusterSettings sparkCluster, CdcSettings cdc, Env env) {
+
+    /**
+     * @param slot                 the connector's replication slot (CDC_SLOT)
+     * @param slotWalWarnBytes     status warns when a slot holds back more WAL than this (CDC_SLOT_WAL_WARN_MB)
+     * @param watchSeconds         how often the configurator checks the connector; 0 makes it one-shot
+     */
+    public record CdcSettings(String slot, long slotWalWarnBytes, int watchSeconds) {
+
+        public boolean watching() {
+            return watchSeconds > 0;
+        }
+    }
 
     /** A local standalone cluster's ports and size; used when SPARK_MASTER is spark://127.0.0.1:port. */
     public record SparkClusterSettings(int masterPort, int masterUiPort, int workerUiPort, int workerCores,
@@ -75,10 +88,13 @@ public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConf
                     }
                     return v.strip();
                 }, "2g"));
+        CdcSettings cdc = new CdcSettings(r.string("CDC_SLOT", "shop_cdc").strip(),
+                r.integer("CDC_SLOT_WAL_WARN_MB", 1024, 1, 1_000_000) * 1024L * 1024L,
+                r.integer("CONFIGURATOR_WATCH_SECONDS", 0, 0, 3600));
         return new PlatformConfig(home,
                 home.resolve(r.path("PLATFORM_DATA_DIR", "data/local")).normalize(),
                 home.resolve(r.path("LOGS_DIR", "logs")).normalize(),
-                pg, embedded, kafka, controllerPort, retention, registry, connect, s3, sparkMaster, cluster, r.env());
+                pg, embedded, kafka, controllerPort, retention, registry, connect, s3, sparkMaster, cluster, cdc, r.env());
     }
 
     private static URI loopbackUrl(String value) {

@@ -2,8 +2,16 @@ package io.minidp.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.minidp.common.config.ConfigReader;
+import io.minidp.common.config.Env;
 import io.minidp.engines.process.Folders;
+import io.minidp.runner.fleet.Fleet;
+import io.minidp.runner.fleet.LocalService;
+import io.minidp.runner.process.ProcessState;
 import io.minidp.runner.process.Supervisor;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,9 +40,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Fault injection on the whole local platform while the generator writes: each engine killed
- * with SIGKILL and started again, the object store down for 30 s, a poison message in a CDC topic,
- * the registry down when the consumer starts. After each, {@code ./platform verify} must find the
- * lake equal to PostgreSQL; at the end bronze must hold no change twice (same table, key and LSN).
+ * with SIGKILL, the object store down for 30 s, a poison message in a CDC topic, the registry down
+ * when the consumer starts, and while Debezium must register a new schema. Nobody runs
+ * {@code ./platform up} after a fault: the platform's own supervision (each service's shell
+ * restarts it, the configurator's watchdog restarts failed Debezium tasks) must bring every part
+ * back. After each, {@code ./platform verify} must find the lake equal to PostgreSQL; at the end
+ * bronze must hold no change twice (same table, key and LSN).
  * Run by the {@code faults} profile (on unless -DskipFaults); its state and logs stay in
  * target/faults for a look after a failure.
  */
@@ -46,6 +58,8 @@ class FaultsIT {
 
     private TestPlatform platform;
     private Supervisor supervisor;
+    private Fleet fleet;
+    private Path watchdogStatus;
 
     @BeforeAll
     void startThePlatform() {
@@ -56,8 +70,13 @@ class FaultsIT {
         platform.env.put("GENERATOR_RATE", "100");
         platform.env.put("VERIFY_TIMEOUT_SECONDS", "240");
         platform.env.put("CONSUMER_LOG_EVENTS", "sample");
-        supervisor = new Supervisor(STATE.resolve("data/run"));
+        platform.env.put("CONFIGURATOR_WATCH_SECONDS", "5");
+        PlatformConfig config = PlatformConfig.read(new ConfigReader(Env.of(platform.env)));
+        supervisor = new Supervisor(config.runDir());
+        fleet = Fleet.local(config);
+        watchdogStatus = Fleet.configuratorStatusFile(config);
         platform.run("up");
+        assertThat(fleet.get("debezium-configurator").oneShot()).as("the configurator is the connector's watchdog").isFalse();
     }
 
     @AfterAll
@@ -132,7 +151,8 @@ class FaultsIT {
     @Order(8)
     void theRegistryUnreachableWhenTheConsumerStarts() throws Exception {
         platform.run("down", "kafka-consumer");
-        kill("schema-registry");
+        // Stopped, not killed: killed, it would be back within seconds.
+        platform.run("down", "--no-deps", "schema-registry");
         long from = platform.logLength("kafka-consumer");
         platform.run("up", "--no-deps", "kafka-consumer");
         platform.awaitLogLine("kafka-consumer", "The schema registry at " + platform.env.get("SCHEMA_REGISTRY_URL"),
@@ -140,8 +160,8 @@ class FaultsIT {
         platform.awaitLogLine("kafka-consumer", "Check that it runs (./platform status) and SCHEMA_REGISTRY_URL.",
                 from, Duration.ofSeconds(10));
         platform.awaitLogLine("kafka-consumer", " again from offset ", from, Duration.ofSeconds(10));
-        // ./platform up, as after every outage here: the registry, and a Debezium task that failed without it.
-        platform.run("up");
+        // Only what was stopped is started again; a Debezium task that failed without the registry is the watchdog's.
+        platform.run("up", "--no-deps", "schema-registry");
         long back = platform.logLength("kafka-consumer");
         platform.awaitLogLine("kafka-consumer", "it.public.orders c key=", back, Duration.ofSeconds(120));
         awaitWrites(200);
@@ -150,6 +170,32 @@ class FaultsIT {
 
     @Test
     @Order(9)
+    void theRegistryAwayWhileDebeziumMustRegisterANewSchema() throws Exception {
+        platform.run("sql", "CREATE TABLE loyalty_cards (card_id integer PRIMARY KEY, holder text)");
+        platform.run("sql", "INSERT INTO loyalty_cards VALUES (1, 'Ada')");
+        platform.awaitQueryCount("SELECT count(*) AS n FROM silver.loyalty_cards", "1", Duration.ofMinutes(3));
+        int restartsBefore = watchdog().path("restarts").asInt();
+
+        platform.run("down", "--no-deps", "schema-registry");
+        // A new column: the converter must register a new schema for the next change, and cannot.
+        platform.run("sql", "ALTER TABLE loyalty_cards ADD COLUMN points integer");
+        platform.run("sql", "INSERT INTO loyalty_cards VALUES (2, 'Grace', 120)");
+        JsonNode failed = awaitWatchdog(w -> w.path("restarts").asInt() > restartsBefore && w.path("lastError").isTextual(),
+                "a restart of the failed task while the registry is away");
+        assertThat(failed.path("lastError").asText()).as("the first line of the task's trace")
+                .isEqualTo("org.apache.kafka.connect.errors.ConnectException: Tolerance exceeded in error handler");
+        assertThat(platform.run("status")).contains("watchdog: last error (").contains(failed.path("lastError").asText());
+
+        platform.run("up", "--no-deps", "schema-registry");
+        awaitWatchdog(w -> "RUNNING".equals(w.path("state").asText()) && w.path("tasks").path("0").asText().equals("RUNNING"),
+                "the connector RUNNING again once the registry is back");
+        platform.awaitQueryCount("SELECT count(*) AS n FROM silver.loyalty_cards WHERE points = 120", "1", Duration.ofMinutes(3));
+        awaitWrites(200);
+        verifies("the registry away while Debezium had to register a new schema");
+    }
+
+    @Test
+    @Order(10)
     void bronzeHoldsNoChangeTwice() {
         String duplicates = """
                 SELECT t, count(*) AS duplicates FROM (
@@ -162,23 +208,82 @@ class FaultsIT {
                 .output()).containsPattern("\\|\\s*0\\|");
     }
 
-    /** Kills the service with SIGKILL while the generator writes, starts it again, and checks the lake. */
+    /**
+     * Kills the service with SIGKILL while the generator writes; with no command run, its shell must
+     * start it again, every part of the platform must be healthy again, and the lake must be right.
+     */
     private void survivesKill(String service) throws Exception {
         awaitWrites(100);
-        kill(service);
-        // The others work on without it for a while: the generator writes, the clients retry.
-        Thread.sleep(5_000);
-        // As an operator would: ./platform up starts what is down and runs the configurator, which
-        // restarts a failed Debezium task (one that needed the registry while it was away fails).
-        platform.run("up");
+        int restartsBefore = supervisor.state(service).restarts().map(ProcessState.Restarts::count).orElse(0);
+        long killed = kill(service);
+
+        ProcessState back = awaitState(service, s -> s.running() && s.pid().getAsLong() != killed,
+                "started again by its shell");
+        // PostgreSQL may need more than one try: its killed server's sessions linger for a moment.
+        int restarts = back.restarts().map(ProcessState.Restarts::count).orElse(0);
+        assertThat(restarts).as("%s's restarts", service).isGreaterThan(restartsBefore);
+        assertThat(Files.readString(platform.log(service))).contains("platform: " + service
+                + " exited with code 137; starting it again in ").contains("(restart " + (restartsBefore + 1) + "; ");
+        awaitEveryServiceHealthy(service + " killed");
+        assertThat(platform.run("status")).contains("restarted by the platform " + restarts + " time(s) since it was started");
         awaitWrites(400);
         verifies(service + " killed");
     }
 
-    private void kill(String service) throws InterruptedException {
+    /** SIGKILL to the service's process; returns its pid once it is gone. */
+    private long kill(String service) throws InterruptedException {
         long pid = supervisor.state(service).pid().orElseThrow(() -> new AssertionError(service + " is not running"));
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        assertThat(supervisor.awaitExit(service, Duration.ofSeconds(30))).as("%s gone after SIGKILL", service).isPresent();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            assertThat(System.nanoTime()).as("%s (pid %d) gone within 30 s of SIGKILL", service, pid).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        return pid;
+    }
+
+    private ProcessState awaitState(String service, Predicate<ProcessState> condition, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        ProcessState s = supervisor.state(service);
+        while (!condition.test(s)) {
+            assertThat(System.nanoTime()).as("%s %s within 3 min; last %s", service, what, s).isLessThan(deadline);
+            Thread.sleep(200);
+            s = supervisor.state(service);
+        }
+        return s;
+    }
+
+    /** Every long-running service runs and is healthy, and the connector with its tasks is RUNNING. */
+    private void awaitEveryServiceHealthy(String after) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        for (LocalService s : fleet.all()) {
+            if (s.oneShot() || !s.managed()) {
+                continue;
+            }
+            while (!supervisor.state(s.name()).running() || !s.healthy()) {
+                assertThat(System.nanoTime()).as("%s healthy again after %s; status:%n%s", s.name(), after,
+                        platform.attempt("status").output()).isLessThan(deadline);
+                Thread.sleep(500);
+            }
+        }
+        awaitWatchdog(w -> "RUNNING".equals(w.path("state").asText()) && "RUNNING".equals(w.path("tasks").path("0").asText()),
+                "the connector RUNNING after " + after);
+    }
+
+    private JsonNode watchdog() throws IOException {
+        return new ObjectMapper().readTree(watchdogStatus.toFile());
+    }
+
+    private JsonNode awaitWatchdog(Predicate<JsonNode> condition, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        JsonNode w = watchdog();
+        while (!condition.test(w)) {
+            assertThat(System.nanoTime()).as("%s within 4 min; the watchdog's last status: %s", what, w).isLessThan(deadline);
+            Thread.sleep(500);
+            w = watchdog();
+        }
+        return w;
     }
 
     /** Waits until the generator has written {@code n} more orders: it is writing. */
@@ -186,14 +291,20 @@ class FaultsIT {
         platform.awaitAbove(ORDERS, platform.sqlNumber(ORDERS) + n, Duration.ofMinutes(3));
     }
 
-    /** Stops the generator, runs verify (which must pass), and starts the generator again. */
+    /**
+     * Stops the generator, runs verify (which must pass), and starts the generator again (it alone,
+     * and also when verify failed, so that one failed fault does not fail the ones after it).
+     */
     private void verifies(String after) {
         platform.run("down", "data-generator");
-        TestPlatform.Result verify = platform.attempt("verify");
-        assertThat(verify.code()).as("verify after %s:%n%s%nstatus:%n%s", after, verify.output(),
-                platform.attempt("status").output()).isZero();
-        assertThat(verify.output()).contains("verify: the lake equals PostgreSQL");
-        platform.run("up", "data-generator");
+        try {
+            TestPlatform.Result verify = platform.attempt("verify");
+            assertThat(verify.code()).as("verify after %s:%n%s%nstatus:%n%s", after, verify.output(),
+                    platform.attempt("status").output()).isZero();
+            assertThat(verify.output()).contains("verify: the lake equals PostgreSQL");
+        } finally {
+            platform.run("up", "--no-deps", "data-generator");
+        }
     }
 
     /** The dead-letter topic's reason for the record at {@code offset} of it.public.orders; empty if none. */

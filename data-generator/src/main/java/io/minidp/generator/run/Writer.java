@@ -8,7 +8,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongConsumer;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,30 +20,45 @@ import org.slf4j.LoggerFactory;
  * Writes events over one PostgreSQL connection, each committed exactly once. An event is one
  * statement in autocommit mode: one round trip. When the connection breaks, the answer may be lost
  * after the commit, so once PostgreSQL is back and the old session is gone, the event's mark in
- * {@code generator.applied} tells whether it committed; if not, it is written again. Reconnects
- * back off up to a few seconds.
+ * {@code generator.applied} tells whether it committed; if not, it is written again. Reconnects,
+ * and statements PostgreSQL rolled back as worth retrying (no connection slot free, a serialization
+ * failure, a deadlock), back off exponentially with jitter up to a few seconds.
  */
 final class Writer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
     private static final long MAX_BACKOFF_MS = Duration.ofSeconds(5).toMillis();
+    private static final long RECONNECT_INITIAL_MS = 100;
+    /** A rolled-back statement may succeed at once; a full server needs longer, and the doubling gets there. */
+    private static final long RETRY_INITIAL_MS = 20;
+    static final String TOO_MANY_CONNECTIONS = "53300";
 
     /** ABANDONED: stopping while PostgreSQL could not be asked; SKIPPED: stopping, and surely not written. */
     enum Result { COMMITTED, REJECTED, ABANDONED, SKIPPED }
 
     private final PostgresConfig pg;
     private final BooleanSupplier stopping;
+    private final DoubleSupplier random;
+    private final LongConsumer sleeper;
     private Connection connection;
     private int backendPid;
 
     Writer(PostgresConfig pg, BooleanSupplier stopping) {
+        this(pg, stopping, () -> ThreadLocalRandom.current().nextDouble(), Writer::sleep);
+    }
+
+    /** {@code random} jitters the waits and {@code sleeper} waits: tests record both. */
+    Writer(PostgresConfig pg, BooleanSupplier stopping, DoubleSupplier random, LongConsumer sleeper) {
         this.pg = pg;
         this.stopping = stopping;
+        this.random = random;
+        this.sleeper = sleeper;
     }
 
     /** Writes event number {@code seq}; gives up only when stopping while PostgreSQL is unreachable. */
     Result write(Event event, long seq) {
-        long backoff = 100;
+        Backoff reconnect = new Backoff(RECONNECT_INITIAL_MS, MAX_BACKOFF_MS, random);
+        Backoff retry = new Backoff(RETRY_INITIAL_MS, MAX_BACKOFF_MS, random);
         while (true) {
             int pidAtFailure = 0;
             try {
@@ -54,7 +72,12 @@ final class Writer implements AutoCloseable {
             } catch (SQLException e) {
                 if (!isConnectionLoss(e)) {
                     if (isRetryable(e)) {
-                        continue; // rolled back by PostgreSQL: nothing committed
+                        // Rolled back by PostgreSQL, or refused before a session began: nothing committed.
+                        if (stopping.getAsBoolean()) {
+                            return Result.SKIPPED;
+                        }
+                        waitBeforeRetry(event, e, retry);
+                        continue;
                     }
                     LOG.warn("PostgreSQL refused {}: {}", event, e.getMessage());
                     return Result.REJECTED;
@@ -65,7 +88,9 @@ final class Writer implements AutoCloseable {
                     if (stopping.getAsBoolean()) {
                         return Result.SKIPPED;
                     }
-                    LOG.warn("PostgreSQL at {} is unreachable ({}); retrying in {} ms", pg.address(), e.getMessage(), backoff);
+                    long wait = reconnect.next();
+                    LOG.warn("PostgreSQL at {} is unreachable ({}); retrying in {} ms", pg.address(), e.getMessage(), wait);
+                    sleeper.accept(wait);
                 } else {
                     LOG.warn("Lost PostgreSQL at {} while writing ({}); reconnecting", pg.address(), e.getMessage());
                     Boolean committed = settle(seq, pidAtFailure);
@@ -80,12 +105,23 @@ final class Writer implements AutoCloseable {
                     if (stopping.getAsBoolean()) {
                         return Result.SKIPPED;
                     }
-                    continue; // PostgreSQL answers again: write it now
+                    // PostgreSQL answers again: write it now.
                 }
-                sleep(backoff);
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
             }
         }
+    }
+
+    private void waitBeforeRetry(Event event, SQLException e, Backoff retry) {
+        long wait = retry.next();
+        if (TOO_MANY_CONNECTIONS.equals(e.getSQLState())) {
+            LOG.warn("PostgreSQL at {} has no connection slot free ({}); waiting {} ms before connecting again"
+                    + " (attempt {}). If this lasts, lower GENERATOR_CONNECTIONS or raise PostgreSQL's max_connections.",
+                    pg.address(), e.getMessage(), wait, retry.attempts());
+        } else {
+            LOG.warn("PostgreSQL rolled back {} ({}, SQLSTATE {}); waiting {} ms before writing it again (attempt {})",
+                    event, e.getMessage(), e.getSQLState(), wait, retry.attempts());
+        }
+        sleeper.accept(wait);
     }
 
     /**
@@ -94,12 +130,12 @@ final class Writer implements AutoCloseable {
      * generator is stopping and PostgreSQL still cannot be asked.
      */
     private Boolean settle(long seq, int oldPid) {
-        long backoff = 100;
+        Backoff reconnect = new Backoff(RECONNECT_INITIAL_MS, MAX_BACKOFF_MS, random);
         while (true) {
             try {
                 Connection c = connection();
                 if (!sessionGone(c, oldPid)) {
-                    sleep(50);
+                    sleeper.accept(50);
                     continue;
                 }
                 try (PreparedStatement q = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM generator.applied WHERE seq = ?)")) {
@@ -114,9 +150,9 @@ final class Writer implements AutoCloseable {
                 if (stopping.getAsBoolean()) {
                     return null;
                 }
-                LOG.warn("PostgreSQL at {} is unreachable ({}); retrying in {} ms", pg.address(), e.getMessage(), backoff);
-                sleep(backoff);
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+                long wait = reconnect.next();
+                LOG.warn("PostgreSQL at {} is unreachable ({}); retrying in {} ms", pg.address(), e.getMessage(), wait);
+                sleeper.accept(wait);
             }
         }
     }
@@ -148,7 +184,7 @@ final class Writer implements AutoCloseable {
     /** PostgreSQL rolled the statement back and says trying again may work. */
     static boolean isRetryable(SQLException e) {
         String state = e.getSQLState();
-        return state != null && (state.equals("40001") || state.equals("40P01") || state.equals("53300"));
+        return state != null && (state.equals("40001") || state.equals("40P01") || state.equals(TOO_MANY_CONNECTIONS));
     }
 
     private void dropConnection() {

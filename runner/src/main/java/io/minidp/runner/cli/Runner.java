@@ -4,6 +4,8 @@ import io.minidp.common.app.PlatformException;
 import io.minidp.engines.process.Folders;
 import io.minidp.runner.PlatformConfig;
 import io.minidp.runner.fleet.Fleet;
+import io.minidp.runner.fleet.JavaService;
+import io.minidp.runner.fleet.ReplicationSlots;
 import io.minidp.runner.fleet.LocalService;
 import io.minidp.runner.process.ProcessState;
 import io.minidp.runner.process.Supervisor;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
 
@@ -76,15 +79,51 @@ public final class Runner {
                 : fleet.withDependents(names);
         for (LocalService s : services) {
             ProcessState state = supervisor.state(s.name());
-            if (state.running()) {
-                console.say("%-22s stopping (pid %d)", s.name(), state.pid().getAsLong());
+            if (state.supervised()) {
+                console.say("%-22s stopping (%s)", s.name(), state.running() ? "pid " + state.pid().getAsLong()
+                        : "it was waiting to be restarted");
                 supervisor.stop(s.name(), s.stopSignal(), STOP_GRACE);
                 console.say("%-22s stopped", s.name());
             }
         }
         if (wipe) {
+            if (!config.postgresEmbedded()) {
+                dropSlotOfExternalPostgres();
+            }
             wipeState();
             console.say("Deleted the local state in %s (logs are kept in %s).", relative(config.dataDir()), relative(config.logsDir()));
+        }
+    }
+
+    /**
+     * Removes the connector with nothing left behind: stops the configurator (whose watchdog would
+     * register it again), then runs it once to delete the connector, its offsets and its slot.
+     */
+    public void deleteConnector() {
+        JavaService configurator = (JavaService) fleet.get("debezium-configurator");
+        for (LocalService dep : fleet.withDependencies(List.of("postgres", "kafka-connect"))) {
+            ensureRunning(dep);
+        }
+        ProcessState state = supervisor.state(configurator.name());
+        if (state.supervised()) {
+            console.say("%-22s stopping, so that it does not register the connector again", configurator.name());
+            supervisor.stop(configurator.name(), configurator.stopSignal(), STOP_GRACE);
+        }
+        runOnce(configurator.oneShotVariant("debezium-configurator-delete",
+                Map.of("CONFIGURATOR_ACTION", "delete", "CONFIGURATOR_WATCH_SECONDS", "0")));
+        console.say("The connector, its offsets and its replication slot are gone. ./platform up registers it again,"
+                + " and it starts with a new snapshot.");
+    }
+
+    /** With the platform's data wiped, the slot in a PostgreSQL the runner does not own would keep WAL for ever. */
+    private void dropSlotOfExternalPostgres() {
+        String slot = config.cdc().slot();
+        try {
+            if (ReplicationSlots.dropIfInactive(config.postgres(), slot)) {
+                console.say("Dropped replication slot %s in %s.", slot, config.postgres().address());
+            }
+        } catch (PlatformException e) {
+            console.say("warning: %s", e.getMessage());
         }
     }
 
@@ -97,8 +136,8 @@ public final class Runner {
             }
         }
         ProcessState state = supervisor.state(name);
-        if (state.running()) {
-            console.say("%-22s stopping (pid %d)", name, state.pid().getAsLong());
+        if (state.supervised()) {
+            console.say("%-22s stopping%s", name, state.running() ? " (pid " + state.pid().getAsLong() + ")" : "");
             supervisor.stop(name, target.stopSignal(), STOP_GRACE);
         }
         if (target.oneShot()) {
@@ -115,6 +154,8 @@ public final class Runner {
             ProcessState state = supervisor.state(s.name());
             String pid = state.pid().isPresent() ? Long.toString(state.pid().getAsLong()) : "-";
             console.say(format, s.name(), describe(s, state), pid, s.address(), relative(config.logFile(s.name())));
+            state.restarts().ifPresent(r -> console.say("%-22s restarted by the platform %d time(s) since it was started;"
+                    + " the last after exit code %d, at %s", "", r.count(), r.lastExitCode(), r.lastAt()));
             for (String line : s.details()) {
                 console.say("%-22s %s", "", line);
             }
@@ -128,6 +169,9 @@ public final class Runner {
         if (state.running()) {
             return s.oneShot() ? "running" : "running, " + (s.healthy() ? "healthy" : "unhealthy");
         }
+        if (state.restarting()) {
+            return "restarting";
+        }
         if (state.exited()) {
             return state.stoppedByRunner() ? "stopped" : "exited (code " + state.exitCode().getAsInt() + ")";
         }
@@ -140,8 +184,9 @@ public final class Runner {
             console.say("%-22s external, healthy (%s)", s.name(), s.address());
             return;
         }
-        if (supervisor.state(s.name()).running()) {
-            awaitHealthy(s, () -> supervisor.state(s.name()).running());
+        if (supervisor.state(s.name()).supervised()) {
+            // Running, or crashed and about to be started again by its shell: never start a second copy.
+            awaitHealthy(s, () -> supervisor.state(s.name()).supervised());
             console.say("%-22s already running, healthy%s", s.name(), where(s));
             return;
         }
@@ -152,8 +197,17 @@ public final class Runner {
         long t0 = System.nanoTime();
         console.say("%-22s starting", s.name());
         s.prepare();
-        supervisor.start(s.name(), s.command(), s.environment(), config.home(), config.logFile(s.name()));
-        awaitHealthy(s, () -> supervisor.state(s.name()).running());
+        supervisor.start(s.name(), s.command(), s.environment(), config.home(), config.logFile(s.name()),
+                Supervisor.Restart.ON_FAILURE);
+        try {
+            awaitHealthy(s, () -> supervisor.state(s.name()).running());
+        } catch (PlatformException e) {
+            // A service that exits before it is ever healthy is not restarted over and over behind the user's back.
+            if (!supervisor.state(s.name()).running()) {
+                supervisor.stop(s.name(), s.stopSignal(), STOP_GRACE);
+            }
+            throw e;
+        }
         s.afterHealthy();
         console.say("%-22s healthy%s in %.1f s", s.name(), where(s), (System.nanoTime() - t0) / 1e9);
     }
@@ -184,7 +238,7 @@ public final class Runner {
         s.prepare();
         Path log = config.logFile(s.name());
         LogFollower follower = new LogFollower(log, "  " + s.name() + " | ", LogFollower.endOf(log));
-        supervisor.start(s.name(), s.command(), s.environment(), config.home(), log);
+        supervisor.start(s.name(), s.command(), s.environment(), config.home(), log, Supervisor.Restart.NO);
         OptionalInt code = OptionalInt.empty();
         while (code.isEmpty()) {
             code = supervisor.awaitExit(s.name(), Duration.ofMillis(250));

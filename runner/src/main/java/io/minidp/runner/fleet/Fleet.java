@@ -6,6 +6,7 @@ import io.minidp.runner.PlatformConfig;
 import io.minidp.engines.spark.SparkJvm;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -37,8 +38,7 @@ public final class Fleet {
                 new ConnectService(config),
                 new S3Service(config),
                 new JavaService(config, "data-initializer", true, List.of("postgres"), "512m"),
-                new JavaService(config, "debezium-configurator", true,
-                        List.of("postgres", "kafka-connect", "data-initializer"), "128m"),
+                configurator(config),
                 new JavaService(config, "kafka-consumer", false, List.of("kafka", "schema-registry", "debezium-configurator"),
                         "256m").withDetails(() -> consumerLag(config)),
                 new JavaService(config, "data-generator", false, List.of("postgres", "data-initializer"), "256m")));
@@ -48,6 +48,25 @@ public final class Fleet {
                 .withEnvironment(Map.of("SPARK_LOCAL_IP", "127.0.0.1"))
                 .withDetails(() -> LakeStatusLines.read(processorStatusFile(config))));
         return new Fleet(all);
+    }
+
+    /**
+     * Registers the connector; with CONFIGURATOR_WATCH_SECONDS above 0 (as in .env) it then stays
+     * up as the connector's watchdog, a long-running service like any other, else it is one-shot.
+     */
+    private static JavaService configurator(PlatformConfig config) {
+        Path status = configuratorStatusFile(config);
+        JavaService s = new JavaService(config, "debezium-configurator", !config.cdc().watching(),
+                List.of("postgres", "kafka-connect", "data-initializer"), "128m")
+                .withEnvironment(Map.of("CONFIGURATOR_STATUS_FILE", status.toString(),
+                        // Stated, not left to the service's own reading of .env: the runner decided one-shot or not.
+                        "CONFIGURATOR_WATCH_SECONDS", Integer.toString(config.cdc().watchSeconds())));
+        return config.cdc().watching() ? s.withDetails(() -> ConnectorWatchLines.read(status, Instant.now())) : s;
+    }
+
+    /** Where the configurator's watchdog writes what it saw and did. */
+    public static Path configuratorStatusFile(PlatformConfig config) {
+        return config.dataDir().resolve("debezium-configurator").resolve("status.json");
     }
 
     /** Where the processor writes its per-table status (PROCESSOR_WORK_DIR/status.json). */

@@ -68,6 +68,12 @@ final class PostgresService implements LocalService {
         PostgresServer.ensureDatabase(config.postgres());
     }
 
+    /** The WAL each replication slot holds back, with a warning past CDC_SLOT_WAL_WARN_MB. */
+    @Override
+    public List<String> details() {
+        return ReplicationSlots.status(config.postgres(), config.cdc().slotWalWarnBytes());
+    }
+
     /** Fast shutdown: ends open sessions instead of waiting for clients to leave. */
     @Override
     public String stopSignal() {

@@ -5,26 +5,70 @@ import io.minidp.engines.process.Commands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
  * Starts services as background processes that outlive the runner, and finds them again later
- * from files in the run folder: {@code <service>.pid} (pid and start time, so a reused pid is not
- * mistaken for ours) and {@code <service>.exit} (the exit code, written by a small shell that
- * waits for the service). Each service gets a session of its own, so closing the terminal that
- * ran {@code ./platform up} does not stop it.
+ * from files in the run folder. Each service runs under a small shell of its own session (so
+ * closing the terminal that ran {@code ./platform up} does not stop it) that waits for it and,
+ * for a long-running service, starts it again when it fails, as compose's
+ * {@code restart: on-failure} does: after 1 s, doubling to 30 s while it keeps failing within a
+ * minute of its start. The shell is the supervisor because it is already there, waiting for the
+ * process: no daemon of its own to start, watch or restart, and it works after {@code up} returns.
+ *
+ * <p>Files: {@code <service>.pid} (the shell's pid and start time, so a reused pid is not mistaken
+ * for ours), {@code <service>.child} (the service's current pid, rewritten by the shell at each
+ * start, absent while it waits to restart), {@code <service>.exit} (the exit code, once the shell
+ * is done), {@code <service>.restarts} (count, last exit code, time) and {@code <service>.stopped}
+ * (the runner stopped it: the shell must not restart it).
  */
 public final class Supervisor {
 
-    private static final String WRAPPER =
-            "\"$@\" </dev/null & echo \"$!\" > \"$0.pid.tmp\"; wait \"$!\"; echo \"$?\" > \"$0.exit\"";
+    private static final String WRAPPER = """
+            base="$0"; policy="$1"; shift; name="${base##*/}"; delay=1; n=0
+            while :; do
+              if [ -n "${READY_FILE:-}" ]; then rm -f "$READY_FILE"; fi
+              "$@" </dev/null &
+              child=$!
+              echo "$child" > "$base.child.tmp" && mv -f "$base.child.tmp" "$base.child"
+              began=$(date +%s)
+              wait "$child"; code=$?
+              if [ "$policy" != on-failure ] || [ "$code" -eq 0 ] || [ -e "$base.stopped" ]; then
+                echo "$code" > "$base.exit.tmp" && mv -f "$base.exit.tmp" "$base.exit"; exit 0
+              fi
+              rm -f "$base.child"
+              if [ $(( $(date +%s) - began )) -ge 60 ]; then delay=1; fi
+              n=$((n + 1))
+              echo "$n $code $(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$base.restarts.tmp" && mv -f "$base.restarts.tmp" "$base.restarts"
+              echo "platform: $name exited with code $code; starting it again in $delay s (restart $n; ./platform down $name stops it)"
+              i=0
+              while [ "$i" -lt "$delay" ] && [ ! -e "$base.stopped" ]; do sleep 1; i=$((i + 1)); done
+              if [ -e "$base.stopped" ]; then
+                echo "$code" > "$base.exit.tmp" && mv -f "$base.exit.tmp" "$base.exit"; exit 0
+              fi
+              delay=$((delay * 2)); if [ "$delay" -gt 30 ]; then delay=30; fi
+            done
+            """;
+
+    /**
+     * How far a process's start may lie from the time written down for it and still be ours: the
+     * JVM derives start times from the boot time, which it knows to the second only.
+     */
+    private static final long SAME_START_MILLIS = 3_000;
+
+    /** Whether the shell starts a failed service again. */
+    public enum Restart { NO, ON_FAILURE }
+
+    private record Identity(long pid, long startedMillis) {}
 
     private final Path runDir;
 
@@ -32,16 +76,16 @@ public final class Supervisor {
         this.runDir = runDir;
     }
 
-    public void start(String service, List<String> command, Map<String, String> env, Path workDir, Path logFile) {
+    public void start(String service, List<String> command, Map<String, String> env, Path workDir, Path logFile,
+                      Restart restart) {
         try {
             Files.createDirectories(runDir);
             Files.createDirectories(logFile.getParent());
-            Path base = runDir.resolve(service);
-            Files.deleteIfExists(exitFile(service));
-            Files.deleteIfExists(pidFile(service));
-            Files.deleteIfExists(stoppedFile(service));
-            Files.deleteIfExists(Path.of(base + ".pid.tmp"));
-            List<String> cmd = new ArrayList<>(List.of("setsid", "sh", "-c", WRAPPER, base.toString()));
+            for (String suffix : List.of(".exit", ".pid", ".child", ".stopped", ".restarts")) {
+                Files.deleteIfExists(runDir.resolve(service + suffix));
+            }
+            List<String> cmd = new ArrayList<>(List.of("setsid", "sh", "-c", WRAPPER, runDir.resolve(service).toString(),
+                    restart == Restart.ON_FAILURE ? "on-failure" : "no"));
             cmd.addAll(command);
             ProcessBuilder pb = new ProcessBuilder(cmd)
                     .directory(workDir.toFile())
@@ -51,45 +95,50 @@ public final class Supervisor {
             pb.environment().clear();
             pb.environment().putAll(env);
             Process shell = pb.start();
-            long pid = awaitPid(service, Path.of(base + ".pid.tmp"));
-            Files.writeString(pidFile(service), identity(pid) + " " + identity(shell.pid()) + "\n");
+            Files.writeString(pidFile(service), identity(shell.pid()) + "\n");
+            awaitChild(service, shell);
         } catch (IOException e) {
             throw new PlatformException("Cannot start " + service + ": " + e.getMessage(), e);
         }
     }
 
     public ProcessState state(String service) {
-        long[] ids = readPidFile(service);
-        if (ids == null) {
+        Identity shell = readPidFile(service);
+        if (shell == null) {
             return ProcessState.NOT_STARTED;
         }
-        if (alive(ids[0], ids[1])) {
-            return new ProcessState(OptionalLong.of(ids[0]), OptionalInt.empty(), false);
-        }
         boolean stopped = Files.exists(stoppedFile(service));
-        try {
-            Path exit = exitFile(service);
-            if (Files.exists(exit)) {
-                return new ProcessState(OptionalLong.empty(),
-                        OptionalInt.of(Integer.parseInt(Files.readString(exit).strip())), stopped);
-            }
-        } catch (IOException | NumberFormatException e) {
-            // Read as not yet written.
+        Optional<ProcessState.Restarts> restarts = readRestarts(service);
+        Optional<Identity> child = readChild(service);
+        if (child.isPresent() && ours(child.get(), shell)) {
+            return running(child.get().pid(), restarts);
         }
-        if (alive(ids[2], ids[3])) {
-            // The service has ended and its shell is writing the exit code: still counts as running.
-            return new ProcessState(OptionalLong.of(ids[0]), OptionalInt.empty(), false);
+        boolean shellAlive = alive(shell);
+        if (shellAlive && child.isEmpty()) {
+            return new ProcessState(OptionalLong.empty(), OptionalInt.empty(), false, true, restarts);
         }
-        // Gone without an exit code: killed together with its waiting shell (as by kill -9 of the group).
-        return new ProcessState(OptionalLong.empty(), OptionalInt.of(137), stopped);
+        OptionalInt exit = readExit(service);
+        if (exit.isPresent()) {
+            return new ProcessState(OptionalLong.empty(), exit, stopped, false, restarts);
+        }
+        if (shellAlive) {
+            // The service has ended and its shell is deciding what next: still counts as running.
+            return running(child.map(Identity::pid).orElse(0L), restarts);
+        }
+        // Gone without an exit code: killed together with its shell (as by kill -9 of the group).
+        return new ProcessState(OptionalLong.empty(), OptionalInt.of(137), stopped, false, restarts);
     }
 
-    /** Waits up to {@code timeout} for the service to exit; returns its exit code, or empty if still running. */
+    private static ProcessState running(long pid, Optional<ProcessState.Restarts> restarts) {
+        return new ProcessState(OptionalLong.of(pid), OptionalInt.empty(), false, false, restarts);
+    }
+
+    /** Waits up to {@code timeout} for the service to end for good; returns its exit code, or empty if still supervised. */
     public OptionalInt awaitExit(String service, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             ProcessState s = state(service);
-            if (!s.running()) {
+            if (!s.supervised()) {
                 return s.exitCode();
             }
             if (System.nanoTime() > deadline) {
@@ -99,64 +148,169 @@ public final class Supervisor {
         }
     }
 
-    /** Sends {@code signal}, waits for the exit, and kills the process if it outstays {@code grace}. */
+    /**
+     * Stops the service for good: tells its shell not to restart it, sends {@code signal} (also to a
+     * copy the shell was just starting), and kills the process if it outstays {@code grace}.
+     */
     public void stop(String service, String signal, Duration grace) {
-        ProcessState s = state(service);
-        if (!s.running()) {
+        if (!state(service).supervised()) {
             return;
         }
-        OptionalLong pid = s.pid();
         try {
             Files.writeString(stoppedFile(service), signal + "\n");
         } catch (IOException e) {
-            throw new PlatformException("Cannot write to " + runDir + ": " + e.getMessage(), e);
+            throw new PlatformException("Cannot write " + stoppedFile(service) + ": " + e.getMessage()
+                    + ". Check that " + runDir + " is writable.", e);
         }
-        Commands.run(List.of("kill", "-s", signal, Long.toString(pid.getAsLong())), null, 10);
-        if (awaitExit(service, grace).isEmpty()) {
-            ProcessHandle.of(pid.getAsLong()).ifPresent(ProcessHandle::destroyForcibly);
-            awaitExit(service, Duration.ofSeconds(10));
+        long deadline = System.nanoTime() + grace.toNanos();
+        long signalled = -1;
+        while (true) {
+            ProcessState s = state(service);
+            if (!s.supervised()) {
+                return;
+            }
+            long pid = s.pid().orElse(-1);
+            if (pid > 0 && pid != signalled) {
+                signal(pid, signal);
+                signalled = pid;
+            }
+            if (System.nanoTime() > deadline) {
+                if (pid > 0) {
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                }
+                awaitExit(service, Duration.ofSeconds(10));
+                return;
+            }
+            pause(100);
+        }
+    }
+
+    /** A process that ended just before its signal is not an error: stopping it was the point. */
+    private static void signal(long pid, String signal) {
+        try {
+            Commands.run(List.of("kill", "-s", signal, Long.toString(pid)), null, 10);
+        } catch (PlatformException e) {
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                throw e;
+            }
         }
     }
 
     /** {@code pid startMillis}: the start time tells our process from a later one that got the same pid. */
     private static String identity(long pid) {
-        long started = ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).map(Instant::toEpochMilli).orElse(0L);
-        return pid + " " + started;
+        return pid + " " + startMillis(pid);
     }
 
-    private static boolean alive(long pid, long startedMillis) {
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .map(h -> startedMillis == 0 || h.info().startInstant().map(Instant::toEpochMilli).orElse(0L) == startedMillis)
+    private static long startMillis(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).map(Instant::toEpochMilli).orElse(0L);
+    }
+
+    private static boolean alive(Identity id) {
+        return ProcessHandle.of(id.pid()).filter(ProcessHandle::isAlive)
+                .map(h -> id.startedMillis() == 0 || Math.abs(startMillis(id.pid()) - id.startedMillis()) <= SAME_START_MILLIS)
                 .orElse(false);
     }
 
-    /** {service pid, its start, shell pid, its start}, or null when the service was never started. */
-    private long[] readPidFile(String service) {
+    /**
+     * Whether the pid the shell wrote down is still our service: a child of our living shell; or,
+     * if the shell was killed alone, a process that started when the pid was written down.
+     */
+    private static boolean ours(Identity child, Identity shell) {
+        Optional<ProcessHandle> h = ProcessHandle.of(child.pid()).filter(ProcessHandle::isAlive);
+        if (h.isEmpty()) {
+            return false;
+        }
+        if (alive(shell)) {
+            return h.get().parent().map(p -> p.pid() == shell.pid()).orElse(false);
+        }
+        return alive(child);
+    }
+
+    /**
+     * The shell's identity, or null when the pid file is missing: the service was never started.
+     * Any other problem with the file is an error: guessing "never started" could start a second
+     * copy of a running service. Reads the older four-number file too (service, its start, shell, its start).
+     */
+    Identity readPidFile(String service) {
+        Path file = pidFile(service);
+        String text;
         try {
-            Path file = pidFile(service);
-            if (!Files.exists(file)) {
-                return null;
-            }
-            String[] parts = Files.readString(file, StandardCharsets.UTF_8).strip().split(" ");
-            long[] ids = new long[4];
-            for (int i = 0; i < 4; i++) {
-                ids[i] = Long.parseLong(parts[i]);
-            }
-            return ids;
-        } catch (IOException | RuntimeException e) {
+            text = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (NoSuchFileException e) {
             return null;
+        } catch (IOException e) {
+            throw new PlatformException("Cannot read " + file + " (" + e.getMessage() + "), so whether " + service
+                    + " runs is unknown. Make the file readable; or, if no " + service + " process runs (ps -ef),"
+                    + " delete the file.", e);
+        }
+        String[] parts = text.split(" ");
+        try {
+            if (parts.length == 2) {
+                return new Identity(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+            }
+            if (parts.length == 4) {
+                return new Identity(Long.parseLong(parts[2]), Long.parseLong(parts[3]));
+            }
+        } catch (NumberFormatException e) {
+            // Falls through to the error.
+        }
+        throw new PlatformException(file + " holds '" + text + "', not the '<pid> <start time>' the runner writes,"
+                + " so whether " + service + " runs is unknown. If a " + service + " process runs (ps -ef), stop it"
+                + " (kill <pid>); then delete the file and run ./platform up again.");
+    }
+
+    private Optional<Identity> readChild(String service) {
+        Path file = runDir.resolve(service + ".child");
+        try {
+            long pid = Long.parseLong(Files.readString(file).strip());
+            return Optional.of(new Identity(pid, Files.getLastModifiedTime(file).toMillis()));
+        } catch (NoSuchFileException e) {
+            return legacyChild(service);
+        } catch (IOException | NumberFormatException e) {
+            // Written by mv, so whole or absent; anything else is read as absent.
+            return Optional.empty();
         }
     }
 
-    private long awaitPid(String service, Path tmp) throws IOException {
+    /** An older pid file names the service's own pid and start first. */
+    private Optional<Identity> legacyChild(String service) {
+        try {
+            String[] parts = Files.readString(pidFile(service)).strip().split(" ");
+            return parts.length == 4 ? Optional.of(new Identity(Long.parseLong(parts[0]), Long.parseLong(parts[1])))
+                    : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private OptionalInt readExit(String service) {
+        try {
+            return OptionalInt.of(Integer.parseInt(Files.readString(exitFile(service)).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    private Optional<ProcessState.Restarts> readRestarts(String service) {
+        try {
+            String[] parts = Files.readString(runDir.resolve(service + ".restarts")).strip().split(" ");
+            return Optional.of(new ProcessState.Restarts(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
+                    Instant.parse(parts[2])));
+        } catch (IOException | RuntimeException e) {
+            // Absent until the first restart; written by mv, so never half.
+            return Optional.empty();
+        }
+    }
+
+    private void awaitChild(String service, Process shell) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.exists(tmp)) {
-                String text = Files.readString(tmp).strip();
-                if (!text.isEmpty()) {
-                    Files.delete(tmp);
-                    return Long.parseLong(text);
-                }
+            if (Files.exists(runDir.resolve(service + ".child")) || Files.exists(exitFile(service))) {
+                return;
+            }
+            if (!shell.isAlive() && !Files.exists(exitFile(service))) {
+                throw new PlatformException("Cannot start " + service + ": its shell ended at once (exit code "
+                        + shell.exitValue() + "). Check that 'setsid' and 'sh' are installed.");
             }
             pause(20);
         }
