@@ -305,7 +305,10 @@ public final class Supervisor {
     private void awaitChild(String service, Process shell) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.exists(runDir.resolve(service + ".child")) || Files.exists(exitFile(service))) {
+            // A child that failed at once may be gone before the first look, its shell waiting to
+            // start it again: the restart count says it started.
+            if (Files.exists(runDir.resolve(service + ".child")) || Files.exists(exitFile(service))
+                    || Files.exists(runDir.resolve(service + ".restarts"))) {
                 return;
             }
             if (!shell.isAlive() && !Files.exists(exitFile(service))) {
