@@ -317,8 +317,8 @@ public final class Verifier {
             boolean equal = differences.isEmpty() && atView.leftRows() == atView.rightRows();
             String summary = String.format("%,d rows in PostgreSQL, %,d in the lake as of the same point, %,d in silver%s",
                     atView.leftRows(), atView.rightRows(), silverRows.count(),
-                    atView.bad() + silverVsBronze.bad() > 0 ? String.format("; %,d rows differ", atView.bad()
-                            + silverVsBronze.bad() + missing.size()) : "");
+                    atView.bad() + silverVsBronze.bad() + missing.size() > 0 ? String.format("; %,d rows differ",
+                            atView.bad() + silverVsBronze.bad() + missing.size()) : "");
             return new TableReport(table, equal, summary, differences.subList(0, Math.min(differences.size(), 3 * SHOWN)));
         } finally {
             silver.unpersist();
