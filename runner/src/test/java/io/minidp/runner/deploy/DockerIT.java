@@ -77,7 +77,7 @@ class DockerIT {
             fail("DockerIT needs a Docker engine, and none answers (DOCKER_HOST="
                     + System.getenv().getOrDefault("DOCKER_HOST", "unset") + "): " + info.output().strip()
                     + "\nStart one as .ci/run does (apt-get install docker.io docker-compose debootstrap, then dockerd"
-                    + " --iptables=false ... and export DOCKER_HOST; README.md, \"With Docker\"), or leave this test out"
+                    + " --iptables=false ... and export DOCKER_HOST; docs/docker.md), or leave this test out"
                     + " on purpose with ./mvnw verify -DskipDocker.");
         }
 
