@@ -41,8 +41,10 @@ public final class Main {
                                        gold.<name>) and print the result
               verify                   compare every PostgreSQL table with its silver table, at a
                                        consistent point; exit 0 only when they are all equal
-              resnapshot <table>...    Debezium re-reads the tables while streaming goes on (an
-                                       incremental snapshot), showing its progress
+              resnapshot [--rebuild] <table>...
+                                       Debezium re-reads the tables while streaming goes on (an
+                                       incremental snapshot), showing its progress; --rebuild first
+                                       archives their lake tables (for a table whose apply stopped)
               bench [--snapshot-rows=N] [--changes=N] [--latency-rate=N] [--latency-seconds=N]
                                        on a fresh platform of its own: snapshot rate, end-to-end
                                        throughput, commit-to-silver latency, the logical-decoding

@@ -9,6 +9,7 @@ import io.minidp.processor.lake.Gold;
 import io.minidp.processor.lake.LakePaths;
 import io.minidp.processor.lake.LakeStatus;
 import io.minidp.processor.lake.Silver;
+import io.minidp.processor.lake.StoppedTables;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,9 +49,13 @@ public final class CdcPipeline {
     private final Silver silver;
     private final Gold gold;
     private final LakeStatus status;
+    private final StoppedTables stopped;
     private final ExecutorService tableWriters;
+    /** Gold is recomputed beside the stream, so that a batch never waits for it. */
+    private final ExecutorService goldWriter;
     private Instant goldAt = Instant.EPOCH;
-    private boolean goldStale;
+    private volatile boolean goldStale;
+    private Future<?> goldRun;
 
     public CdcPipeline(SparkSession spark, ProcessorSettings settings, SchemaRegistryClient registry) {
         this.spark = spark;
@@ -61,8 +66,14 @@ public final class CdcPipeline {
         this.silver = new Silver(spark, paths);
         this.gold = new Gold(spark, paths);
         this.status = new LakeStatus(spark, paths, settings.statusFile());
+        this.stopped = new StoppedTables(spark, paths);
         this.tableWriters = Executors.newFixedThreadPool(settings.tableThreads(), r -> {
             Thread t = new Thread(r, "table-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.goldWriter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "gold-writer");
             t.setDaemon(true);
             return t;
         });
@@ -96,6 +107,8 @@ public final class CdcPipeline {
                     + " gold folders to rebuild them from Kafka (locally, ./platform down --wipe deletes all local state).");
         }
         status.load();
+        stopped.load();
+        status.stopped(stopped.all());
         Trigger trigger = settings.runOnce() ? Trigger.AvailableNow()
                 : Trigger.ProcessingTime(Duration.ofSeconds(settings.triggerSeconds()).toMillis());
         VoidFunction2<Dataset<Row>, Long> each = this::processBatch;
@@ -120,6 +133,7 @@ public final class CdcPipeline {
 
     private void apply(Dataset<Row> raw, long batchId, long started) throws Exception {
         StepTimer timer = new StepTimer();
+        spark.sparkContext().setJobDescription("batch " + batchId + ": decode");
         ChangeDecoder.Decoded decoded = decodeWaitingForRegistry(raw, batchId);
         long at = timer.lap("decode", started);
         if (decoded.rejected() != null) {
@@ -127,6 +141,11 @@ public final class CdcPipeline {
             timer.lap("rejected", at);
         }
         bronze.batchStart(batchId);
+        for (String table : stopped.rebuildRequested()) {
+            bronze.forget(table);
+            silver.forget(table);
+            status.forget(table);
+        }
         // Tables are independent Delta tables: write them side by side, as most of a write is waiting on S3.
         List<Future<Long>> futures = new ArrayList<>();
         for (TableChanges t : decoded.tables()) {
@@ -141,18 +160,12 @@ public final class CdcPipeline {
                 touched.add(decoded.tables().get(i).table());
             }
         }
-        long tablesDone = System.nanoTime();
         bronze.batchDone(batchId);
         if (touched.stream().anyMatch(Gold.INPUTS::contains)) {
             goldStale = true;
         }
-        if (goldStale && Duration.between(goldAt, Instant.now()).getSeconds() >= settings.goldSeconds()) {
-            if (gold.refresh(batchId)) {
-                goldAt = Instant.now();
-                timer.add("gold", System.nanoTime() - tablesDone);
-            }
-            goldStale = false;
-        }
+        refreshGoldWhenDue();
+        status.stopped(stopped.all());
         status.batchDone(batchId);
         if (events > 0) {
             LOG.info("Batch {}: {} changes applied to {} in {} ms (summed over tables: {})", batchId, events, touched,
@@ -160,8 +173,87 @@ public final class CdcPipeline {
         }
     }
 
-    /** One table's part of a batch: bronze, then silver, then the marks; returns the changes applied. */
+    /** Starts a refresh of gold when silver changed and the last one is old enough, unless one is running. */
+    private synchronized void refreshGoldWhenDue() {
+        if (!goldStale || (goldRun != null && !goldRun.isDone())
+                || Duration.between(goldAt, Instant.now()).getSeconds() < settings.goldSeconds()) {
+            return;
+        }
+        goldStale = false;
+        goldAt = Instant.now();
+        goldRun = goldWriter.submit(() -> {
+            spark.sparkContext().setJobDescription("gold refresh");
+            long started = System.nanoTime();
+            try {
+                if (gold.refresh()) {
+                    LOG.info("Gold refreshed from silver in {} ms", (System.nanoTime() - started) / 1_000_000);
+                }
+            } catch (RuntimeException e) {
+                goldStale = true;
+                LOG.warn("Gold could not be refreshed; trying again after the next batch: {}", e.toString());
+            }
+        });
+    }
+
+    /** Waits for a gold refresh in flight (a run-once ends only when gold is current). */
+    public void awaitGold() throws InterruptedException {
+        Future<?> running;
+        synchronized (this) {
+            running = goldRun;
+        }
+        if (running != null) {
+            try {
+                running.get();
+            } catch (ExecutionException e) {
+                LOG.warn("Gold could not be refreshed: {}", e.getCause().toString());
+            }
+        }
+    }
+
+    /**
+     * One table's part of a batch (see {@link #applyTableOnce}). A change the lake cannot follow
+     * stops this table only ({@link StoppedTables}); its later changes are skipped until it is rebuilt.
+     */
     private long applyTable(TableChanges t, long batchId, StepTimer timer) {
+        if (stopped.isStopped(t.table())) {
+            LOG.warn("Batch {}: the changes of {} are skipped: its apply is stopped. {}", batchId, t.table(),
+                    StoppedTables.howToResume(t.table()));
+            return 0;
+        }
+        if (t.cannotFollow() != null) {
+            stopped.stop(t.table(), batchId, t.cannotFollow());
+            return 0;
+        }
+        try {
+            return applyTableOnce(t, batchId, timer);
+        } catch (RuntimeException e) {
+            String reason = cannotFollow(e);
+            if (reason == null) {
+                throw e;
+            }
+            stopped.stop(t.table(), batchId, reason);
+            return 0;
+        }
+    }
+
+    /** Why the lake cannot follow a table, when {@code e} says so (a schema or key it cannot take); else null. */
+    static String cannotFollow(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof Silver.CannotFollow) {
+                return c.getMessage();
+            }
+            if (c instanceof org.apache.spark.sql.AnalysisException a) {
+                return a.getMessage().lines().findFirst().orElse(a.toString());
+            }
+        }
+        return null;
+    }
+
+    /** One table's part of a batch: bronze, then silver, then the marks; returns the changes applied. */
+    private long applyTableOnce(TableChanges t, long batchId, StepTimer timer) {
+        // The Spark UI names each job by batch, table and step.
+        String job = "batch " + batchId + " " + t.table() + ": ";
+        spark.sparkContext().setJobDescription(job + "decode and drop events sent again");
         long at = System.nanoTime();
         Dataset<Row> fresh = bronze.fresh(t, batchId).persist(StorageLevel.MEMORY_AND_DISK());
         try {
@@ -171,8 +263,10 @@ public final class CdcPipeline {
             if (n == 0) {
                 return 0;
             }
+            spark.sparkContext().setJobDescription(job + "append to bronze");
             bronze.append(t.table(), fresh, batchId);
             at = timer.lap("bronze", at);
+            spark.sparkContext().setJobDescription(job + "merge into silver");
             long silverDelta = 0;
             Dataset<Row> forSilver = fresh;
             Row truncated = lastTruncate(perPartition);
@@ -270,7 +364,7 @@ public final class CdcPipeline {
         @Override
         public String toString() {
             StringBuilder sb = new StringBuilder();
-            for (String step : List.of("decode", "rejected", "fresh", "bronze", "silver", "status", "gold")) {
+            for (String step : List.of("decode", "rejected", "fresh", "bronze", "silver", "status")) {
                 Long n = nanos.get(step);
                 if (n != null) {
                     sb.append(sb.length() == 0 ? "" : ", ").append(step).append(' ').append(n / 1_000_000).append(" ms");

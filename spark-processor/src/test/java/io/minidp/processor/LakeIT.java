@@ -496,6 +496,72 @@ class LakeIT {
         assertThat(silver.schema().apply("a").dataType()).isEqualTo(org.apache.spark.sql.types.DataTypes.LongType);
     }
 
+    @Test
+    @Order(12)
+    void arraysEnumsAndIntervalsReachSilverExactlyAndVerifyComparesThem() throws Exception {
+        sql("""
+                CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+                CREATE TABLE kinds (id integer PRIMARY KEY, tags text[], scores integer[], m mood, wait interval);
+                ALTER TABLE kinds REPLICA IDENTITY FULL;
+                INSERT INTO kinds VALUES (1, '{a,"b c",NULL}', '{1,2,3}', 'ok', '1 year 2 mons 3 days 04:05:06.78'),
+                  (2, '{}', NULL, 'sad', '-1 days +02:00:00'), (3, NULL, '{-7}', NULL, '0'),
+                  (4, '{ż}', '{}', 'happy', '30:00:00.000001'), (5, NULL, NULL, NULL, NULL);
+                """);
+        awaitSilverEqualsPostgres("lake", "kinds", "id");
+        sql("UPDATE kinds SET tags = array_append(tags, 'd'), m = 'happy', wait = wait + interval '1 month' WHERE id IN (1, 2)");
+        sql("DELETE FROM kinds WHERE id = 3");
+        sql("INSERT INTO kinds VALUES (6, '{x}', '{0}', 'sad', '-1 year -2 mons -00:00:00.5')");
+        awaitSilverEqualsPostgres("lake", "kinds", "id");
+
+        Dataset<Row> silver = spark.read().format("delta").load("s3a://lake/silver/kinds");
+        assertThat(silver.filter("id = 1").first().<String>getAs("wait")).isEqualTo("P1Y3M3DT4H5M6.78S");
+        assertThat(silver.filter("id = 6").first().<String>getAs("wait")).isEqualTo("P-1Y-2MT-0.5S");
+        assertThat(silver.filter("id = 1").first().<String>getAs("m")).isEqualTo("happy");
+        assertThat(silver.filter("id = 1").first().getList(silver.first().fieldIndex("tags")))
+                .containsExactly("a", "b c", null, "d");
+        Verifier.Report report = new Verifier(spark, settings("lake", Map.of()), postgres.config(), "it_slot",
+                Duration.ofSeconds(300)).run();
+        Verifier.TableReport kinds = report.tables().stream().filter(t -> t.table().equals("kinds")).findFirst().orElseThrow();
+        assertThat(kinds.equal()).as(kinds.summary() + " " + kinds.differences()).isTrue();
+    }
+
+    @Test
+    @Order(13)
+    void aChangeTheLakeCannotFollowStopsThatTableOnlyUntilItIsRebuilt() throws Exception {
+        sql("""
+                CREATE TABLE shifty (id integer PRIMARY KEY, v text);
+                ALTER TABLE shifty REPLICA IDENTITY FULL;
+                INSERT INTO shifty SELECT g, (g * 10)::text FROM generate_series(1, 10) g;
+                """);
+        awaitSilverEqualsPostgres("lake", "shifty", "id");
+
+        // Text to integer: silver's column holds text, and cannot hold both.
+        sql("ALTER TABLE shifty ALTER COLUMN v TYPE integer USING v::integer; INSERT INTO shifty VALUES (11, 110)");
+        String stop = "s3a://lake/" + io.minidp.common.lake.LakeLayout.stoppedKey("shifty");
+        await("the apply of shifty stops", () -> LakePaths.exists(spark, stop));
+        sql("UPDATE people SET name = 'still going' WHERE id = 2");
+        await("the other tables go on", () -> "still going".equals(spark.read().format("delta")
+                .load("s3a://lake/silver/people").filter("id = 2").first().<String>getAs("name")));
+        Path status = settings("lake", Map.of()).statusFile();
+        await("status names the stopped table", () -> Files.readString(status).contains("stopped at batch"));
+        assertThat(Files.readString(status)).contains("./platform resnapshot --rebuild shifty");
+
+        // What ./platform resnapshot --rebuild shifty does: ask for the rebuild, then the re-snapshot.
+        org.apache.hadoop.fs.Path request = new org.apache.hadoop.fs.Path("s3a://lake/"
+                + io.minidp.common.lake.LakeLayout.rebuildKey("shifty"));
+        try (var out = request.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(request, true)) {
+            out.write("{\"table\": \"shifty\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        await("the processor takes the rebuild", () -> !LakePaths.exists(spark, request.toString()));
+        assertThat(LakePaths.exists(spark, stop)).isFalse();
+        try (Connection c = connection()) {
+            io.minidp.common.cdc.Signals.requestSnapshot(c, List.of("shifty"));
+        }
+        awaitSilverEqualsPostgres("lake", "shifty", "id");
+        assertThat(spark.read().format("delta").load("s3a://lake/silver/shifty").schema().apply("v").dataType())
+                .isEqualTo(org.apache.spark.sql.types.DataTypes.IntegerType);
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private static LocalProcess startProcessor(Map<String, String> env, String out) {
@@ -600,13 +666,22 @@ class LakeIT {
     }
 
     private static List<Map<String, String>> query(String sql) throws Exception {
-        try (Connection c = connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = connection(); Statement s = c.createStatement()) {
+            // Intervals as ISO 8601, the form the lake keeps.
+            s.execute("SET intervalstyle = 'iso_8601'");
+            return rows(s.executeQuery(sql));
+        }
+    }
+
+    private static List<Map<String, String>> rows(ResultSet rs) throws Exception {
+        try (rs) {
             ResultSetMetaData md = rs.getMetaData();
             List<Map<String, String>> rows = new ArrayList<>();
             while (rs.next()) {
                 Map<String, String> row = new LinkedHashMap<>();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
                     Object v = switch (md.getColumnTypeName(i)) {
+                        case "interval" -> rs.getString(i);
                         case "timestamptz" -> rs.getObject(i, OffsetDateTime.class);
                         case "timestamp" -> rs.getObject(i, LocalDateTime.class);
                         case "date" -> rs.getObject(i, LocalDate.class);
@@ -640,6 +715,16 @@ class LakeIT {
         }
         if (v instanceof byte[] b) {
             return HexFormat.of().formatHex(b);
+        }
+        if (v instanceof java.sql.Array a) {
+            try {
+                return java.util.Arrays.stream((Object[]) a.getArray()).map(LakeIT::normalize).toList().toString();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        if (v instanceof scala.collection.Seq<?> seq) {
+            return scala.jdk.javaapi.CollectionConverters.asJava(seq).stream().map(LakeIT::normalize).toList().toString();
         }
         if (v instanceof Short || v instanceof Integer || v instanceof Long) {
             return Long.toString(((Number) v).longValue());

@@ -41,15 +41,22 @@ public final class ResnapshotCommand {
 
     private ResnapshotCommand() {}
 
-    public static int run(PlatformConfig config, List<String> tables, Console console) {
-        if (tables.isEmpty()) {
-            throw new PlatformException("Usage: ./platform resnapshot <table>... (tables of the public schema)");
+    public static int run(PlatformConfig config, List<String> arguments, Console console) {
+        boolean rebuild = arguments.contains("--rebuild");
+        List<String> tables = arguments.stream().filter(a -> !a.equals("--rebuild")).toList();
+        if (tables.isEmpty() || tables.stream().anyMatch(t -> t.startsWith("--"))) {
+            throw new PlatformException("Usage: ./platform resnapshot [--rebuild] <table>... (tables of the public schema)");
         }
         PostgresConfig pg = config.postgres();
         String topic = notificationsTopic(config);
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password().value());
                 KafkaConsumer<byte[], byte[]> notifications = notificationsConsumer(config, topic)) {
             Map<String, Long> rows = check(c, tables);
+            if (rebuild) {
+                try (LakeControl lake = new LakeControl(config.s3())) {
+                    lake.rebuild(List.copyOf(rows.keySet()), console);
+                }
+            }
             String id = Signals.requestSnapshot(c, List.copyOf(rows.keySet()));
             console.say("Asked Debezium to re-read %s (signal %s in %s).", rows.keySet(), id, Signals.TABLE);
             return follow(config, notifications, rows, console);

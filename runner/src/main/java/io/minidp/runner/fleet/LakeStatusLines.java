@@ -39,6 +39,9 @@ final class LakeStatusLines {
             lines.add(String.format("%-20s %8s %8s %12s  %s", t.getKey(), version(n.path("bronzeVersion").asLong(-1)),
                     version(silver), silver < 0 ? "(no key)" : String.format("%,d", n.path("silverRows").asLong()),
                     ago(n.path("lastAppliedAt"), now)));
+            if (n.path("stopped").isTextual()) {
+                lines.add("  STOPPED: " + n.path("stopped").asText());
+            }
         }
         return lines;
     }

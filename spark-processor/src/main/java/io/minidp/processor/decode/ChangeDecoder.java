@@ -165,13 +165,24 @@ public final class ChangeDecoder {
                     .add(flatten(events.filter(col("e.op").isNotNull()), envelope, id, batchId));
         }
         List<TableChanges> tables = new ArrayList<>();
-        parts.forEach((table, ds) -> {
-            Dataset<Row> all = ds.get(0);
-            for (int i = 1; i < ds.size(); i++) {
-                all = all.unionByName(ds.get(i), true);
+        for (Map.Entry<String, List<Dataset<Row>>> p : parts.entrySet()) {
+            String table = p.getKey();
+            List<Dataset<Row>> ds = p.getValue();
+            try {
+                Dataset<Row> all = ds.get(0);
+                for (int i = 1; i < ds.size(); i++) {
+                    all = all.unionByName(ds.get(i), true);
+                }
+                tables.add(new TableChanges(table, metaLast(all), keys.getOrDefault(table, List.of())));
+            } catch (Exception e) {
+                if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
+                    throw e;
+                }
+                // A column's type changed to one the earlier type does not combine with (integer to text).
+                tables.add(new TableChanges(table, null, keys.getOrDefault(table, List.of()), "its changes in batch " + batchId
+                        + " have columns of types that do not combine: " + e.getMessage().lines().findFirst().orElse("")));
             }
-            tables.add(new TableChanges(table, metaLast(all), keys.getOrDefault(table, List.of())));
-        });
+        }
         return new Decoded(tables, rejected);
     }
 

@@ -25,6 +25,9 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>numeric without a precision ({@code VariableScaleDecimal}: an unscaled integer and a scale per
  *       value) → its exact decimal text, as PostgreSQL prints it ({@code 1.50}, {@code -7}): no
  *       decimal type of Spark holds every such value, and a string loses nothing;</li>
+ *   <li>interval ({@code Interval}, with {@code interval.handling.mode=string}) → ISO 8601 text as
+ *       PostgreSQL prints it ({@link Intervals});</li>
+ *   <li>arrays → Spark arrays of their elements; enums → their label;</li>
  *   <li>everything else (text, json, uuid, boolean, bytea, integers, floats) as Avro carries it.</li>
  * </ul>
  */
@@ -35,6 +38,9 @@ public final class ColumnMapping {
             (UDF2<byte[], Integer, String>) (unscaled, scale) -> unscaled == null || scale == null ? null
                     : new BigDecimal(new BigInteger(unscaled), scale).toPlainString(),
             DataTypes.StringType);
+
+    private static final UserDefinedFunction INTERVAL = functions.udf(
+            (org.apache.spark.sql.api.java.UDF1<String, String>) Intervals::canonical, DataTypes.StringType);
 
     private ColumnMapping() {}
 
@@ -60,6 +66,8 @@ public final class ColumnMapping {
                     return date_format(functions.timestamp_millis(value), "HH:mm:ss.SSS");
                 case "io.debezium.data.VariableScaleDecimal":
                     return VARIABLE_SCALE_DECIMAL.apply(value.getField("value"), value.getField("scale"));
+                case "io.debezium.time.Interval":
+                    return INTERVAL.apply(value);
                 case "io.debezium.time.NanoTime":
                     return date_format(functions.timestamp_micros(functions.floor(value.divide(1000))), "HH:mm:ss.SSSSSS");
                 default:

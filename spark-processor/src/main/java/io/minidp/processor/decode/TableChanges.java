@@ -11,8 +11,13 @@ import org.apache.spark.sql.Row;
  *
  * @param table      the lake name of the table ({@code orders}; {@code <schema>__<table>} outside public)
  * @param keyColumns the primary key's columns, from the Kafka key's schema; empty for a table without one
+ * @param cannotFollow why the lake cannot take these changes (then {@code changes} is null); null when it can
  */
-public record TableChanges(String table, Dataset<Row> changes, List<String> keyColumns) {
+public record TableChanges(String table, Dataset<Row> changes, List<String> keyColumns, String cannotFollow) {
+
+    public TableChanges(String table, Dataset<Row> changes, List<String> keyColumns) {
+        this(table, changes, keyColumns, null);
+    }
 
     public boolean hasKey() {
         return !keyColumns.isEmpty();

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * the commit date.
  *
  * <p>Three guards keep it free of duplicates. A replayed micro-batch (the job died after writing,
- * before its checkpoint commit) is skipped by Delta itself: each append carries
- * {@code txnAppId}/{@code txnVersion} = the batch id. An event Debezium sends again (Connect died
+ * before its checkpoint commit) is skipped: each append's commit is marked with its batch id
+ * ({@link BatchMarks}). An event Debezium sends again (Connect died
  * before committing its source offsets, and resends from the last committed position) arrives at a
  * new Kafka offset but at an old source position; the high-water mark of each topic partition's
  * source position drops it. Snapshot reads all share one position, so they are compared with
@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class Bronze {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bronze.class);
+    /** The {@code txnAppId} of lakes written before {@link BatchMarks}. */
     static final String TXN_APP_ID = "minidp-bronze";
 
     /** A source position: Debezium's last commit LSN, the change's own LSN, its step within that LSN. */
@@ -51,6 +52,7 @@ public final class Bronze {
 
     private final SparkSession spark;
     private final LakePaths paths;
+    private final BatchMarks batches;
     /** Per table, per Kafka partition: the highest source position written by batches before {@link #marksBefore}. */
     private final Map<String, Map<Integer, Position>> marks = new ConcurrentHashMap<>();
     private volatile long marksBefore = -1;
@@ -58,6 +60,7 @@ public final class Bronze {
     public Bronze(SparkSession spark, LakePaths paths) {
         this.spark = spark;
         this.paths = paths;
+        this.batches = new BatchMarks(spark, TXN_APP_ID);
     }
 
     /**
@@ -69,6 +72,12 @@ public final class Bronze {
             marks.clear();
             marksBefore = batchId;
         }
+    }
+
+    /** {@code table}'s bronze was archived: its marks are gone with it. */
+    public void forget(String table) {
+        marks.remove(table);
+        batches.forget(paths.bronze(table));
     }
 
     /** The events of {@code t} not already in bronze from an earlier batch (see the class comment). */
@@ -115,7 +124,12 @@ public final class Bronze {
         if (tableMarks.values().stream().noneMatch(Position::snapshotRead)) {
             return once;
         }
-        Dataset<Row> held = spark.read().format("delta").load(paths.bronze(t.table())).filter(heldAtMark).select(byColumns);
+        // Pinned to the version before this batch's append: read again later (the MERGE reads its
+        // source twice, a lost cache block is recomputed), the batch must not find its own reads there.
+        String path = paths.bronze(t.table());
+        long version = DeltaTable.forPath(spark, path).history(1).select("version").first().getLong(0);
+        Dataset<Row> held = spark.read().format("delta").option("versionAsOf", version).load(path)
+                .filter(heldAtMark).select(byColumns);
         scala.collection.immutable.Seq<String> using = scala.jdk.javaapi.CollectionConverters.asScala(by).toList();
         return once.filter(org.apache.spark.sql.functions.not(atSnapshotMark))
                 .unionByName(once.filter(atSnapshotMark).join(held, using, "left_anti"));
@@ -144,11 +158,19 @@ public final class Bronze {
 
     /** Appends the batch's fresh events; a second append for the same batch id is a no-op. */
     public void append(String table, Dataset<Row> fresh, long batchId) {
-        fresh.write().format("delta").mode(SaveMode.Append)
-                .option("txnAppId", TXN_APP_ID).option("txnVersion", batchId)
+        appendOnce(fresh, paths.bronze(table), batchId, "_date");
+    }
+
+    private void appendOnce(Dataset<Row> rows, String path, long batchId, String... partitionBy) {
+        if (batches.written(path, batchId)) {
+            return;
+        }
+        rows.write().format("delta").mode(SaveMode.Append)
+                .option("userMetadata", BatchMarks.mark(batchId))
                 .option("mergeSchema", "true")
-                .partitionBy("_date")
-                .save(paths.bronze(table));
+                .partitionBy(partitionBy)
+                .save(path);
+        batches.done(path, batchId);
     }
 
     /**
@@ -190,10 +212,7 @@ public final class Bronze {
 
     /** Records that could not be decoded, kept with their reason and bytes in {@code bronze._rejected}. */
     public void reject(Dataset<Row> rejected, long batchId) {
-        rejected.write().format("delta").mode(SaveMode.Append)
-                .option("txnAppId", TXN_APP_ID).option("txnVersion", batchId)
-                .option("mergeSchema", "true")
-                .save(paths.bronze(LakePaths.REJECTED));
+        appendOnce(rejected, paths.bronze(LakePaths.REJECTED), batchId);
     }
 
     private Map<Integer, Position> load(String table, long batchId) {

@@ -1,5 +1,6 @@
 package io.minidp.processor.lake;
 
+import io.minidp.common.lake.LakeLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,10 +16,7 @@ import org.apache.spark.sql.SparkSession;
  * {@code bronze/<table>}, {@code silver/<table>}, {@code gold/<name>}, and {@code bronze/_rejected}
  * for records that could not be decoded.
  *
- * <p>A table keeps its PostgreSQL name exactly ({@code MixedCase}, {@code my table}); its folder
- * is that name with every character but ASCII letters, digits and {@code _} written as {@code -}
- * and four hex digits ({@code my-0020table}), since object stores and Hadoop paths take spaces,
- * colons and percent signs badly. The folder name maps back to exactly one table name.
+ * <p>A table keeps its PostgreSQL name exactly; its folder is {@link LakeLayout#folder}.
  */
 public record LakePaths(String root) {
 
@@ -41,35 +39,14 @@ public record LakePaths(String root) {
         return root + "/" + layer + "/" + folder(name);
     }
 
-    /** The folder of a table (see the class comment). */
+    /** The folder of a table ({@link LakeLayout#folder}). */
     public static String folder(String table) {
-        StringBuilder sb = new StringBuilder(table.length());
-        for (char ch : table.toCharArray()) {
-            if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_') {
-                sb.append(ch);
-            } else {
-                sb.append('-').append(String.format("%04x", (int) ch));
-            }
-        }
-        return sb.toString();
+        return LakeLayout.folder(table);
     }
 
     /** The table whose folder is {@code folder}; null when no table's folder has that name. */
     public static String tableOfFolder(String folder) {
-        StringBuilder sb = new StringBuilder(folder.length());
-        for (int i = 0; i < folder.length(); i++) {
-            char ch = folder.charAt(i);
-            if (ch != '-') {
-                sb.append(ch);
-                continue;
-            }
-            if (i + 5 > folder.length() || !folder.substring(i + 1, i + 5).matches("[0-9a-f]{4}")) {
-                return null;
-            }
-            sb.append((char) Integer.parseInt(folder.substring(i + 1, i + 5), 16));
-            i += 4;
-        }
-        return sb.toString();
+        return LakeLayout.tableOfFolder(folder);
     }
 
     /** The Delta tables of a layer (folders with a _delta_log), by name. */

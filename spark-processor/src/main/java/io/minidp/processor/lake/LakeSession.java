@@ -15,7 +15,11 @@ public final class LakeSession {
 
     /** The processor's session: on SPARK_MASTER, with the Spark UI on its port. */
     public static SparkSession forProcessor(ProcessorSettings s) {
-        return create(s, "minidp-spark-processor", s.master(), s.uiPort());
+        SparkSession spark = create(s, "minidp-spark-processor", s.master(), s.uiPort());
+        // A batch's data is small and its shuffles few: adaptive execution would plan each stage as a
+        // job of its own and plan again between them, a fixed cost per MERGE (measured: docs/performance.md).
+        spark.conf().set("spark.sql.adaptive.enabled", "false");
+        return spark;
     }
 
     /** A session for a one-off query: local, no UI, so that it runs beside the processor. */
@@ -24,6 +28,10 @@ public final class LakeSession {
     }
 
     private static SparkSession create(ProcessorSettings s, String appName, String master, int uiPort) {
+        // Delta re-verifies a table's whole file list after every commit unless the session's and the
+        // JVM's zones both name UTC: Etc/UTC does, but GMT (a JVM that finds no zone) does not.
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
+        System.setProperty("user.timezone", "UTC");
         Path scratch = s.workDir().toAbsolutePath().resolve("tmp");
         SparkSession.Builder b = SparkSession.builder()
                 .appName(appName)
@@ -34,8 +42,9 @@ public final class LakeSession {
                 .config("spark.sql.shuffle.partitions", s.shufflePartitions())
                 .config("spark.databricks.delta.snapshotPartitions", s.shufflePartitions())
                 .config("spark.databricks.delta.schema.autoMerge.enabled", "true")
-                // Deletes and updates mark rows in deletion vectors instead of rewriting whole files.
-                .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "true")
+                // Measured: a MERGE that marks rows in deletion vectors runs 11 more Spark jobs than one
+                // that rewrites the (small) files it touches.
+                .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false")
                 // Columns keep PostgreSQL's names, spaces and all: Delta stores such names only with column mapping.
                 .config("spark.databricks.delta.properties.defaults.columnMapping.mode", "name")
                 // A column widened in PostgreSQL (integer to bigint, a larger numeric) is widened in the lake too.

@@ -31,6 +31,8 @@ public final class LakeStatus {
     private final LakePaths paths;
     private final Path file;
     private final Map<String, TableStatus> tables = new TreeMap<>();
+    /** Per stopped table: why (see {@link StoppedTables}). */
+    private final Map<String, String> stopped = new TreeMap<>();
     private long batchId = -1;
     private Instant batchAt;
 
@@ -83,6 +85,18 @@ public final class LakeStatus {
                 Instant.now()));
     }
 
+    /** The tables whose apply is stopped now, and why. */
+    public synchronized void stopped(Map<String, StoppedTables.Stop> now) {
+        stopped.clear();
+        now.forEach((table, stop) -> stopped.put(table, "stopped at batch " + stop.batchId() + ": " + stop.reason()
+                + ". " + StoppedTables.howToResume(table)));
+    }
+
+    /** {@code table}'s lake tables were archived: its figures start again. */
+    public synchronized void forget(String table) {
+        tables.remove(table);
+    }
+
     public synchronized void batchDone(long id) {
         batchId = id;
         batchAt = Instant.now();
@@ -106,7 +120,18 @@ public final class LakeStatus {
             m.put("silverRows", t.silverRows());
             m.put("lastChangeAt", t.lastChangeAt() == null ? null : t.lastChangeAt().toString());
             m.put("lastAppliedAt", t.lastAppliedAt() == null ? null : t.lastAppliedAt().toString());
+            m.put("stopped", stopped.get(name));
             byTable.put(name, m);
+        });
+        stopped.forEach((name, why) -> {
+            if (!byTable.containsKey(name)) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("bronzeVersion", -1);
+                m.put("silverVersion", -1);
+                m.put("silverRows", 0);
+                m.put("stopped", why);
+                byTable.put(name, m);
+            }
         });
         doc.put("tables", byTable);
         try {

@@ -23,8 +23,8 @@ import org.apache.spark.sql.expressions.Window;
  * MERGE per micro-batch. Within the batch only the latest change of each key counts (by source
  * position: commit LSN, then LSN, then Kafka offset); a delete removes the row; an update or insert
  * is applied only when it is newer than what the row holds, so an older change never overwrites a
- * newer one. New columns join the table's schema (schema auto-merge). The MERGE runs with Delta's
- * {@code txnAppId}/{@code txnVersion} set to the batch, so a replayed batch is not applied twice.
+ * newer one. New columns join the table's schema (schema auto-merge). The MERGE's commit is marked
+ * with the batch id ({@link BatchMarks}), so a replayed batch is not applied twice.
  *
  * <p>Besides the table's columns, silver keeps {@code _op} (the last change: r, c or u),
  * {@code _lsn}, {@code _commit_lsn}, {@code _source_ts} (when PostgreSQL committed it) and
@@ -32,6 +32,7 @@ import org.apache.spark.sql.expressions.Window;
  */
 public final class Silver {
 
+    /** The {@code txnAppId} of lakes written before {@link BatchMarks}. */
     static final String TXN_APP_ID = "minidp-silver";
     /** Bronze's metadata columns that silver keeps. */
     static final List<String> KEPT_META = List.of("_op", "_lsn", "_commit_lsn", "_source_ts");
@@ -39,10 +40,31 @@ public final class Silver {
     private final SparkSession spark;
     private final LakePaths paths;
     private final java.util.Set<String> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final BatchMarks batches;
+    private final Map<String, String> keysByPath = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Silver(SparkSession spark, LakePaths paths) {
         this.spark = spark;
         this.paths = paths;
+        this.batches = new BatchMarks(spark, TXN_APP_ID);
+    }
+
+    /** The lake cannot follow a change of the table in PostgreSQL; the message says which. */
+    public static final class CannotFollow extends RuntimeException {
+        public CannotFollow(String message) {
+            super(message);
+        }
+    }
+
+    /** The table property that records which columns a silver table is keyed by. */
+    static final String KEY_PROPERTY = "minidp.key";
+
+    /** {@code table}'s silver was archived: the next merge creates it again. */
+    public void forget(String table) {
+        String path = paths.silver(table);
+        created.remove(path);
+        keysByPath.remove(path);
+        batches.forget(path);
     }
 
     /**
@@ -58,24 +80,54 @@ public final class Silver {
             latest.filter("false").drop("_rank").write().format("delta").mode(SaveMode.ErrorIfExists).save(path);
         }
         created.add(path);
+        checkKey(path, keys);
+        if (batches.written(path, batchId)) {
+            return 0;
+        }
         String newer = "s._commit_lsn > t._commit_lsn OR (s._commit_lsn = t._commit_lsn AND s._lsn >= t._lsn)";
         String on = keys.stream().map(k -> "t." + q(k) + " = s." + q(k)).collect(Collectors.joining(" AND "));
         // The session configuration is shared by the threads that write tables side by side: a
-        // session of our own per MERGE keeps each one's transaction id to itself.
+        // session of our own per MERGE keeps each one's batch mark to itself.
         SparkSession own = ((org.apache.spark.sql.classic.SparkSession) spark).cloneSession();
-        own.conf().set("spark.databricks.delta.write.txnAppId", TXN_APP_ID);
-        own.conf().set("spark.databricks.delta.write.txnVersion", Long.toString(batchId));
+        own.conf().set("spark.databricks.delta.commitInfo.userMetadata", BatchMarks.mark(batchId));
+        // The source is the batch's changes, persisted by the pipeline and the same when read again
+        // (fixed Kafka offsets; bronze read at a pinned version): Delta need not copy it first.
+        own.conf().set("spark.databricks.delta.merge.materializeSource", "none");
+        own.conf().set("spark.databricks.delta.merge.failSourceCachedAfterMaterialization", "false");
         List<Row> metrics = DeltaTable.forPath(own, path).as("t")
                 .merge(latest.drop("_rank").as("s"), on)
                 .whenMatched("s._op = 'd' AND (" + newer + ")").delete()
                 .whenMatched("s._op <> 'd' AND (" + newer + ")").updateAll()
                 .whenNotMatched("s._op <> 'd'").insertAll()
                 .execute().collectAsList();
+        batches.done(path, batchId);
         if (metrics.isEmpty()) {
             return 0;
         }
         Row m = metrics.get(0);
         return m.<Long>getAs("num_inserted_rows") - m.<Long>getAs("num_deleted_rows");
+    }
+
+    /**
+     * The silver table at {@code path} must be keyed by {@code keys}: the key it was created with is
+     * kept in its properties (recorded on first sight for a table made before they were). A MERGE on
+     * other columns would match the wrong rows, so a changed key stops the table ({@link CannotFollow}).
+     */
+    private void checkKey(String path, List<String> keys) {
+        String wanted = String.join(", ", keys);
+        String known = keysByPath.computeIfAbsent(path, p -> {
+            scala.Option<String> recorded = org.apache.spark.sql.delta.DeltaLog.forTable(spark, p).update(false,
+                    scala.Option.empty(), scala.Option.empty()).metadata().configuration().get(KEY_PROPERTY);
+            if (recorded.isDefined()) {
+                return recorded.get();
+            }
+            spark.sql("ALTER TABLE delta.`" + p.replace("`", "``") + "` SET TBLPROPERTIES ('" + KEY_PROPERTY + "' = '"
+                    + wanted.replace("\\", "\\\\").replace("'", "\\'") + "')");
+            return wanted;
+        });
+        if (!known.equals(wanted)) {
+            throw new CannotFollow("its primary key changed from (" + known + ") to (" + wanted + ")");
+        }
     }
 
     /**

@@ -74,24 +74,39 @@ final class PgSnapshot implements AutoCloseable {
         return walLsn;
     }
 
-    /** The columns of {@code public.<table>} that are numeric without a precision. */
-    java.util.Set<String> unconstrainedNumerics(String table) throws SQLException {
-        java.util.Set<String> names = new java.util.HashSet<>();
-        try (java.sql.PreparedStatement p = held.prepareStatement("SELECT column_name FROM information_schema.columns"
-                + " WHERE table_schema = 'public' AND table_name = ? AND data_type = 'numeric' AND numeric_precision IS NULL")) {
+    /** How a column is read as text, where Spark's JDBC types would not compare with the lake's. */
+    enum AsText {
+        /** numeric without a precision: no Spark decimal holds every value. */
+        NUMERIC,
+        /** interval: as ISO 8601 ({@code P1Y2M3DT4H5M6.5S}), the form the lake keeps. */
+        INTERVAL,
+        /** an enum (or another type of the user's): its label. */
+        USER_DEFINED
+    }
+
+    /** The columns of {@code public.<table>} that are read as text, and why. */
+    java.util.Map<String, AsText> textColumns(String table) throws SQLException {
+        java.util.Map<String, AsText> columns = new java.util.HashMap<>();
+        try (java.sql.PreparedStatement p = held.prepareStatement("SELECT column_name, data_type FROM information_schema.columns"
+                + " WHERE table_schema = 'public' AND table_name = ? AND ((data_type = 'numeric' AND numeric_precision IS NULL)"
+                + " OR data_type IN ('interval', 'USER-DEFINED'))")) {
             p.setString(1, table);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    names.add(rs.getString(1));
+                    columns.put(rs.getString(1), switch (rs.getString(2)) {
+                        case "numeric" -> AsText.NUMERIC;
+                        case "interval" -> AsText.INTERVAL;
+                        default -> AsText.USER_DEFINED;
+                    });
                 }
             }
         }
-        return names;
+        return columns;
     }
 
     /**
      * {@code public.<table>} as the snapshot sees it, read by Spark; the {@code asText} columns
-     * as PostgreSQL's text (a numeric without precision fits no Spark decimal).
+     * as PostgreSQL's text (see {@link #textColumns}), intervals in ISO 8601.
      */
     Dataset<Row> read(SparkSession spark, String table, java.util.Set<String> asText) {
         var reader = spark.read().format("jdbc");
@@ -102,7 +117,8 @@ final class PgSnapshot implements AutoCloseable {
         return reader
                 .option("url", pg.jdbcUrl()).option("user", pg.user()).option("password", pg.password().value())
                 .option("driver", "org.postgresql.Driver").option("dbtable", "public.\"" + table.replace("\"", "\"\"") + "\"")
-                .option("sessionInitStatement", "BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT '" + id + "'")
+                .option("sessionInitStatement", "BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT '" + id + "';"
+                        + " SET LOCAL intervalstyle = 'iso_8601'")
                 .option("preferTimestampNTZ", "true").option("fetchsize", "10000")
                 .load();
     }

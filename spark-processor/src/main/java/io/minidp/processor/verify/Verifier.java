@@ -265,8 +265,12 @@ public final class Verifier {
         if (keys.isEmpty()) {
             return new TableReport(table, true, "no primary key: kept in bronze only, not compared", List.of());
         }
-        Set<String> unconstrained = view.unconstrainedNumerics(table);
-        Dataset<Row> source = view.read(spark, table, unconstrained);
+        if (LakePaths.exists(spark, paths.root() + "/" + io.minidp.common.lake.LakeLayout.stoppedKey(table))) {
+            return new TableReport(table, false, "its apply is stopped (./platform status says why). "
+                    + io.minidp.processor.lake.StoppedTables.howToResume(table), List.of());
+        }
+        Map<String, PgSnapshot.AsText> asText = view.textColumns(table);
+        Dataset<Row> source = view.read(spark, table, asText.keySet());
         String bronzePath = paths.bronze(table);
         String silverPath = paths.silver(table);
         if (!LakePaths.exists(spark, bronzePath + "/_delta_log") || !LakePaths.exists(spark, silverPath + "/_delta_log")) {
@@ -291,7 +295,7 @@ public final class Verifier {
             }
             Dataset<Row> pgRows = source.select(typed(source, columns));
             for (String c : columns) {
-                if (unconstrained.contains(c)) {
+                if (asText.get(c) == PgSnapshot.AsText.NUMERIC) {
                     pgRows = pgRows.withColumn(c, plainDecimal(col(q(c))));
                 }
             }
