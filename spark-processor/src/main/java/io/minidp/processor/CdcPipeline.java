@@ -40,6 +40,7 @@ public final class CdcPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(CdcPipeline.class);
     private static final Duration REGISTRY_WAIT_MAX = Duration.ofSeconds(30);
+    private static final long GOLD_RETRY_SECONDS = 5;
 
     private final SparkSession spark;
     private final ProcessorSettings settings;
@@ -52,10 +53,11 @@ public final class CdcPipeline {
     private final StoppedTables stopped;
     private final ExecutorService tableWriters;
     /** Gold is recomputed beside the stream, so that a batch never waits for it. */
-    private final ExecutorService goldWriter;
+    private final java.util.concurrent.ScheduledExecutorService goldWriter;
     private Instant goldAt = Instant.EPOCH;
-    private volatile boolean goldStale;
-    private Future<?> goldRun;
+    private boolean goldStale;
+    /** A refresh is scheduled or running: the flag is cleared only when it has ended. */
+    private boolean goldPending;
 
     public CdcPipeline(SparkSession spark, ProcessorSettings settings, SchemaRegistryClient registry) {
         this.spark = spark;
@@ -72,7 +74,7 @@ public final class CdcPipeline {
             t.setDaemon(true);
             return t;
         });
-        this.goldWriter = Executors.newSingleThreadExecutor(r -> {
+        this.goldWriter = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gold-writer");
             t.setDaemon(true);
             return t;
@@ -162,9 +164,8 @@ public final class CdcPipeline {
         }
         bronze.batchDone(batchId);
         if (touched.stream().anyMatch(Gold.INPUTS::contains)) {
-            goldStale = true;
+            goldChanged();
         }
-        refreshGoldWhenDue();
         status.stopped(stopped.all());
         status.batchDone(batchId);
         if (events > 0) {
@@ -173,40 +174,59 @@ public final class CdcPipeline {
         }
     }
 
-    /** Starts a refresh of gold when silver changed and the last one is old enough, unless one is running. */
-    private synchronized void refreshGoldWhenDue() {
-        if (!goldStale || (goldRun != null && !goldRun.isDone())
-                || Duration.between(goldAt, Instant.now()).getSeconds() < settings.goldSeconds()) {
+    /**
+     * Silver changed under gold: a refresh is scheduled, {@code PROCESSOR_GOLD_SECONDS} after the
+     * last one began, unless one is pending already (it reads silver when it runs, and schedules the
+     * next one if silver changed again meanwhile).
+     */
+    private synchronized void goldChanged() {
+        goldStale = true;
+        if (goldPending) {
             return;
         }
-        goldStale = false;
-        goldAt = Instant.now();
-        goldRun = goldWriter.submit(() -> {
-            spark.sparkContext().setJobDescription("gold refresh");
-            long started = System.nanoTime();
-            try {
-                if (gold.refresh()) {
-                    LOG.info("Gold refreshed from silver in {} ms", (System.nanoTime() - started) / 1_000_000);
-                }
-            } catch (RuntimeException e) {
-                goldStale = true;
-                LOG.warn("Gold could not be refreshed; trying again after the next batch: {}", e.toString());
-            }
-        });
+        goldPending = true;
+        long wait = Math.max(0, settings.goldSeconds() - Duration.between(goldAt, Instant.now()).getSeconds());
+        goldWriter.schedule(this::refreshGold, wait, java.util.concurrent.TimeUnit.SECONDS);
     }
 
-    /** Waits for a gold refresh in flight (a run-once ends only when gold is current). */
-    public void awaitGold() throws InterruptedException {
-        Future<?> running;
+    private void refreshGold() {
         synchronized (this) {
-            running = goldRun;
+            goldStale = false;
+            goldAt = Instant.now();
         }
-        if (running != null) {
-            try {
-                running.get();
-            } catch (ExecutionException e) {
-                LOG.warn("Gold could not be refreshed: {}", e.getCause().toString());
+        spark.sparkContext().setJobDescription("gold refresh");
+        long started = System.nanoTime();
+        try {
+            if (gold.refresh()) {
+                LOG.info("Gold refreshed from silver in {} ms", (System.nanoTime() - started) / 1_000_000);
             }
+        } catch (RuntimeException e) {
+            long retry = Math.max(GOLD_RETRY_SECONDS, settings.goldSeconds());
+            LOG.warn("Gold could not be refreshed; trying again in {} s: {}", retry, e.toString());
+            goldWriter.schedule(this::refreshGold, retry, java.util.concurrent.TimeUnit.SECONDS);
+            return;
+        }
+        boolean again;
+        synchronized (this) {
+            goldPending = false;
+            again = goldStale;
+            notifyAll();
+        }
+        if (again) {
+            goldChanged();
+        }
+    }
+
+    /** Waits until no gold refresh is pending (a run-once ends only when gold is current). */
+    public synchronized void awaitGold() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (goldPending) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                LOG.warn("Gold is still being refreshed after 5 min; stopping without waiting for it");
+                return;
+            }
+            wait(left);
         }
     }
 
