@@ -200,7 +200,7 @@ public final class CdcPipeline {
             if (gold.refresh()) {
                 LOG.info("Gold refreshed from silver in {} ms", (System.nanoTime() - started) / 1_000_000);
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             long retry = Math.max(GOLD_RETRY_SECONDS, settings.goldSeconds());
             LOG.warn("Gold could not be refreshed; trying again in {} s: {}", retry, e.toString());
             goldWriter.schedule(this::refreshGold, retry, java.util.concurrent.TimeUnit.SECONDS);
@@ -234,7 +234,7 @@ public final class CdcPipeline {
      * One table's part of a batch (see {@link #applyTableOnce}). A change the lake cannot follow
      * stops this table only ({@link StoppedTables}); its later changes are skipped until it is rebuilt.
      */
-    private long applyTable(TableChanges t, long batchId, StepTimer timer) {
+    private long applyTable(TableChanges t, long batchId, StepTimer timer) throws Exception {
         if (stopped.isStopped(t.table())) {
             LOG.warn("Batch {}: the changes of {} are skipped: its apply is stopped. {}", batchId, t.table(),
                     StoppedTables.howToResume(t.table()));
@@ -246,7 +246,8 @@ public final class CdcPipeline {
         }
         try {
             return applyTableOnce(t, batchId, timer);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Spark's AnalysisException is a checked exception that Scala code throws undeclared.
             String reason = cannotFollow(e);
             if (reason == null) {
                 throw e;
