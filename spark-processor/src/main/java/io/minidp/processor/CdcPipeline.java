@@ -41,6 +41,7 @@ public final class CdcPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(CdcPipeline.class);
     private static final Duration REGISTRY_WAIT_MAX = Duration.ofSeconds(30);
     private static final long GOLD_RETRY_SECONDS = 5;
+    private static final long REBUILD_CHECK_SECONDS = 5;
 
     private final SparkSession spark;
     private final ProcessorSettings settings;
@@ -58,6 +59,7 @@ public final class CdcPipeline {
     private boolean goldStale;
     /** A refresh is scheduled or running: the flag is cleared only when it has ended. */
     private boolean goldPending;
+    private boolean rebuildsWatched;
 
     public CdcPipeline(SparkSession spark, ProcessorSettings settings, SchemaRegistryClient registry) {
         this.spark = spark;
@@ -111,6 +113,11 @@ public final class CdcPipeline {
         status.load();
         stopped.load();
         status.stopped(stopped.all());
+        if (!rebuildsWatched) {
+            rebuildsWatched = true;
+            goldWriter.scheduleWithFixedDelay(this::takeRebuildsOfStoppedTables, REBUILD_CHECK_SECONDS,
+                    REBUILD_CHECK_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        }
         Trigger trigger = settings.runOnce() ? Trigger.AvailableNow()
                 : Trigger.ProcessingTime(Duration.ofSeconds(settings.triggerSeconds()).toMillis());
         VoidFunction2<Dataset<Row>, Long> each = this::processBatch;
@@ -143,11 +150,7 @@ public final class CdcPipeline {
             timer.lap("rejected", at);
         }
         bronze.batchStart(batchId);
-        for (String table : stopped.rebuildRequested()) {
-            bronze.forget(table);
-            silver.forget(table);
-            status.forget(table);
-        }
+        stopped.rebuildRequested(false, this::forget);
         // Tables are independent Delta tables: write them side by side, as most of a write is waiting on S3.
         List<Future<Long>> futures = new ArrayList<>();
         for (TableChanges t : decoded.tables()) {
@@ -171,6 +174,25 @@ public final class CdcPipeline {
         if (events > 0) {
             LOG.info("Batch {}: {} changes applied to {} in {} ms (summed over tables: {})", batchId, events, touched,
                     (System.nanoTime() - started) / 1_000_000, timer);
+        }
+    }
+
+    /** What the processor holds of a table whose lake tables were archived. */
+    private void forget(String table) {
+        bronze.forget(table);
+        silver.forget(table);
+        status.forget(table);
+    }
+
+    /** A stopped table is rebuilt when asked, between batches too: a quiet database has none. */
+    private void takeRebuildsOfStoppedTables() {
+        try {
+            if (!stopped.rebuildRequested(true, this::forget).isEmpty()) {
+                status.stopped(stopped.all());
+                status.rewrite();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot look for rebuild requests, trying again in {} s: {}", REBUILD_CHECK_SECONDS, e.toString());
         }
     }
 

@@ -36,7 +36,7 @@ final class LakeControl implements AutoCloseable {
 
     /**
      * Asks the processor to archive each table's bronze and silver and lift its stop, and waits until
-     * it has (it does so at the start of its next micro-batch).
+     * it has (it looks for requests every 5 s, and at the start of each micro-batch).
      */
     void rebuild(List<String> tables, Console console) {
         try {

@@ -97,6 +97,11 @@ public final class LakeStatus {
         tables.remove(table);
     }
 
+    /** Writes the file again, with what changed between batches (a table rebuilt). */
+    public synchronized void rewrite() {
+        write();
+    }
+
     public synchronized void batchDone(long id) {
         batchId = id;
         batchAt = Instant.now();

@@ -110,12 +110,19 @@ public final class StoppedTables {
 
     /**
      * Carries out the rebuilds asked for since the last call: each table's bronze and silver move to
-     * the archive and its stop is lifted. Returns the tables rebuilt, whose state the caller forgets.
+     * the archive, {@code forget} drops what the processor holds of the table, and its stop is
+     * lifted. With {@code onlyStopped}, only tables whose apply is stopped (no batch writes them):
+     * that is safe while a batch runs. Returns the tables rebuilt.
      */
-    public List<String> rebuildRequested() {
+    public synchronized List<String> rebuildRequested(boolean onlyStopped, java.util.function.Consumer<String> forget) {
         List<String> rebuilt = new ArrayList<>();
-        try {
-            FileSystem fs = fs();
+        // Moving a table copies its objects; S3Proxy's folder markers carry no ETag, which s3a's
+        // default change detection refuses. Delta's files are written once: a warning is enough.
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(
+                spark.sparkContext().hadoopConfiguration());
+        conf.set("fs.s3a.change.detection.mode", "warn");
+        conf.set("fs.s3a.change.detection.version.required", "false");
+        try (FileSystem fs = FileSystem.newInstance(URI.create(paths.root()), conf)) {
             Path dir = new Path(paths.root() + "/" + LakeLayout.REBUILD);
             if (!fs.exists(dir)) {
                 return rebuilt;
@@ -123,7 +130,7 @@ public final class StoppedTables {
             for (FileStatus st : fs.listStatus(dir)) {
                 String name = st.getPath().getName();
                 String table = name.endsWith(".json") ? LakeLayout.tableOfFolder(name.substring(0, name.length() - 5)) : null;
-                if (table == null) {
+                if (table == null || (onlyStopped && !stopped.containsKey(table))) {
                     continue;
                 }
                 Path archive = new Path(paths.root() + "/" + LakeLayout.ARCHIVE + "/" + LakeLayout.folder(table) + "-"
@@ -137,6 +144,7 @@ public final class StoppedTables {
                         }
                     }
                 }
+                forget.accept(table);
                 fs.delete(new Path(paths.root() + "/" + LakeLayout.stoppedKey(table)), false);
                 fs.delete(st.getPath(), false);
                 stopped.remove(table);
