@@ -10,9 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -35,10 +32,7 @@ final class DeltaLog implements AutoCloseable {
 
     DeltaLog(S3Config config) {
         this.bucket = config.bucket();
-        this.s3 = S3Client.builder().endpointOverride(config.endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(config.accessKey(), config.secretKey().value())))
-                .build();
+        this.s3 = io.minidp.runner.LakeS3.client(config);
     }
 
     /** Every commit of {@code layer/table} so far, oldest first; commits read once are not read again. */

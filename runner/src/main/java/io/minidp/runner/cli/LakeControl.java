@@ -6,11 +6,8 @@ import io.minidp.common.lake.LakeLayout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -28,10 +25,7 @@ final class LakeControl implements AutoCloseable {
 
     LakeControl(S3Config config) {
         this.config = config;
-        this.s3 = S3Client.builder().endpointOverride(config.endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(config.accessKey(), config.secretKey().value())))
-                .build();
+        this.s3 = io.minidp.runner.LakeS3.client(config);
     }
 
     /**
