@@ -6,6 +6,7 @@ import io.minidp.common.config.Env;
 import io.minidp.runner.bench.Bench;
 import io.minidp.runner.cli.Console;
 import io.minidp.runner.cli.GeneratorBench;
+import io.minidp.runner.cli.QueryCommand;
 import io.minidp.runner.cli.ResnapshotCommand;
 import io.minidp.runner.cli.Runner;
 import io.minidp.runner.cli.SparkCommand;
@@ -37,8 +38,9 @@ public final class Main {
                                        show one service's log and follow it
               restart <service>        stop and start one service; a one-shot service runs again
               sql "<statement>"        run SQL against the platform's PostgreSQL and print the result
-              query "<statement>"      run Spark SQL against the lake (bronze.<table>, silver.<table>,
-                                       gold.<name>) and print the result
+              query [--format table|csv|json] "<statement>"
+                                       read-only Spark SQL over the lake (bronze.<table>,
+                                       silver.<table>, gold.<name>), answered by the query service
               verify                   compare every PostgreSQL table with its silver table, at a
                                        consistent point; exit 0 only when they are all equal
               resnapshot [--rebuild] <table>...
@@ -104,7 +106,7 @@ public final class Main {
             }
             case "sql" -> SqlCommand.run(config.postgres(), single(rest, "sql \"<statement>\""), console);
             case "query" -> {
-                return SparkCommand.query(config, single(rest, "query \"<statement>\""), console);
+                return QueryCommand.run(config, rest, console);
             }
             case "verify" -> {
                 if (!rest.isEmpty()) {

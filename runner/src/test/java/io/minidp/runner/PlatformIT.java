@@ -110,6 +110,12 @@ class PlatformIT {
         assertThat(run("verify")).contains("verify: the lake equals PostgreSQL").doesNotContain("DIFFERENT");
         assertThat(run("query", "SELECT count(*) AS n FROM gold.daily_product_sales WHERE revenue > 0"))
                 .containsPattern("\\|\\s*n\\|").containsPattern("\\|\\s*[1-9]\\d*\\|");
+        // Answered by the query service, which only reads.
+        assertThat(statusLine(run("status"), "query-service")).contains("running, healthy");
+        assertThat(run("query", "--format", "csv", "SELECT count(*) AS n FROM silver.orders")).isEqualTo("n\r\n" + pgOrders + "\r\n");
+        assertThatThrownBy(() -> run("query", "DROP TABLE silver.orders")).isInstanceOf(PlatformException.class)
+                .hasMessageStartingWith("refused: the lake is read-only here (the statement is drop table)");
+        assertThat(run("query", "--format=json", "SELECT count(*) AS n FROM silver.orders")).contains("\"rows\":[{\"n\":" + pgOrders + "}]");
 
         run("sql", "CREATE TABLE kept_across_restarts (note text); INSERT INTO kept_across_restarts VALUES ('still here')");
         run("down");

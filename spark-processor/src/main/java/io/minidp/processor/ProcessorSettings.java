@@ -59,6 +59,20 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
                 r.integer("PROCESSOR_TABLE_THREADS", 4, 1, 64));
     }
 
+    /**
+     * Only what reading the lake needs (its object store, Spark's scratch space and shuffle
+     * partitions), for a service that neither reads Kafka nor writes: the query service. The
+     * streaming parts are left empty.
+     */
+    public static ProcessorSettings lakeReader(ConfigReader r) {
+        S3Config s3 = S3Config.read(r);
+        Path dataDir = r.path("PLATFORM_DATA_DIR", "data/local");
+        return new ProcessorSettings(null, null, s3, "", "local[2]", "", 0, false, 1,
+                r.integer("PROCESSOR_SHUFFLE_PARTITIONS", 4, 1, 10_000),
+                r.path("PROCESSOR_WORK_DIR", dataDir.resolve("spark-processor").toString()),
+                r.string("SPARK_DRIVER_HOST", "127.0.0.1"), 0, "1g", 0, r.path("LOGS_DIR", "logs"), 1);
+    }
+
     /** The lake's root: everything lives under this s3a:// URI. */
     public String lakeRoot() {
         return "s3a://" + s3.bucket();

@@ -563,6 +563,84 @@ class LakeIT {
                 .isEqualTo(org.apache.spark.sql.types.DataTypes.IntegerType);
     }
 
+    @Test
+    @Order(14)
+    void theQueryServiceAnswersReadOnlySqlAndSeesNewTablesAndVersionsWithoutARestart() throws Exception {
+        sql("UPDATE people SET name = 'asked in csv' WHERE id = 2");
+        awaitSilverEqualsPostgres("lake", "people", "id");
+        awaitSilverEqualsPostgres("lake", "orders", "order_id");
+        int port = EmbeddedPostgres.freePort();
+        Map<String, String> env = new HashMap<>(env("lake", Map.of("QUERY_PORT", Integer.toString(port),
+                "SERVICE_NAME", "query-service", "PROCESSOR_WORK_DIR", work.resolve("query-service").toString())));
+        env.put("SPARK_LOCAL_IP", "127.0.0.1");
+        Path home = EmbeddedKafka.home();
+        List<String> command = SparkJvm.java("1g", List.of(SparkJvm.processorJar(home).toString(),
+                SparkJvm.libDir(home) + "/*"), "io.minidp.processor.query.QueryService", List.of());
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI base = java.net.URI.create("http://127.0.0.1:" + port);
+        LocalProcess service = LocalProcess.startReady("the query service", command, env, logs().resolve("query-service.out"),
+                Duration.ofMinutes(3), () -> get(http, base.resolve("/health")) == 200);
+        try {
+            long orders = pgCount("orders");
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    post(http, base, "json", "SELECT count(*) AS n FROM silver.orders").body());
+            assertThat(json.path("columns").toString()).isEqualTo("[{\"name\":\"n\",\"type\":\"bigint\"}]");
+            assertThat(json.path("rows").get(0).path("n").asLong()).isEqualTo(orders);
+
+            var csv = post(http, base, "csv", "SELECT id, name FROM silver.people WHERE id = 2");
+            assertThat(csv.statusCode()).isEqualTo(200);
+            assertThat(csv.headers().firstValue("Content-Type")).hasValue("text/csv; charset=utf-8");
+            assertThat(csv.body()).isEqualTo("id,name\r\n2,asked in csv\r\n");
+            assertThat(post(http, base, "table", "SHOW TABLES IN silver").body()).containsPattern("\\|\\s*silver\\|\\s*orders\\|");
+
+            var refused = post(http, base, "table", "DELETE FROM silver.orders");
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).startsWith("error: refused: the lake is read-only here");
+            assertThat(post(http, base, "json", "SELECT count(*) AS n FROM silver.orders").body()).contains("\"n\":" + orders);
+
+            var bad = post(http, base, "table", "SELECT * FROM silver.no_such_table");
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("no_such_table").contains("The lake's tables: ").contains("silver.orders");
+
+            // A table that did not exist when the service started, then a new version of it.
+            sql("CREATE TABLE late_arrival (id integer PRIMARY KEY, v text);"
+                    + " INSERT INTO late_arrival SELECT g, 'v' || g FROM generate_series(1, 3) g");
+            awaitSilverEqualsPostgres("lake", "late_arrival", "id");
+            assertThat(post(http, base, "csv", "SELECT count(*) AS n FROM silver.late_arrival").body()).isEqualTo("n\r\n3\r\n");
+            sql("UPDATE late_arrival SET v = 'changed' WHERE id = 2");
+            awaitSilverEqualsPostgres("lake", "late_arrival", "id");
+            assertThat(post(http, base, "csv", "SELECT v FROM silver.late_arrival WHERE id = 2").body())
+                    .isEqualTo("v\r\nchanged\r\n");
+            assertThat(service.isAlive()).isTrue();
+        } finally {
+            service.stop("TERM");
+        }
+    }
+
+    private static int get(java.net.http.HttpClient http, java.net.URI uri) {
+        try {
+            return http.send(java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> post(java.net.http.HttpClient http, java.net.URI base, String format,
+                                                           String sql) throws Exception {
+        return http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/query?format=" + format))
+                .timeout(Duration.ofMinutes(2)).POST(java.net.http.HttpRequest.BodyPublishers.ofString(sql)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long pgCount(String table) throws Exception {
+        try (Connection c = connection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private static LocalProcess startProcessor(Map<String, String> env, String out) {

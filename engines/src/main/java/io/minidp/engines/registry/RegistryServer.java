@@ -1,11 +1,7 @@
 package io.minidp.engines.registry;
 
 import io.minidp.common.app.PlatformException;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +16,6 @@ import java.util.Map;
  */
 public final class RegistryServer {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private RegistryServer() {}
 
@@ -48,15 +43,6 @@ public final class RegistryServer {
 
     /** True when the registry reports itself ready. */
     public static boolean ready(String baseUrl) {
-        try {
-            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return io.minidp.common.app.HttpProbe.ok(URI.create(baseUrl + "/health/ready"), Duration.ofSeconds(2));
     }
 }

@@ -118,7 +118,9 @@ public final class Bench {
         Load load = new Load(config.postgres());
         String prefix = config.env().get("CDC_TOPIC_PREFIX").orElse("shop") + ".public.";
         String publication = config.env().get("CDC_PUBLICATION").orElse("cdc_publication");
-        List<String> platform = fleet.all().stream().map(LocalService::name).filter(n -> !n.equals("data-generator")).toList();
+        // The pipeline alone: no generator, no query service.
+        List<String> platform = fleet.all().stream().map(LocalService::name)
+                .filter(n -> !n.equals("data-generator") && !n.equals(Fleet.QUERY_SERVICE)).toList();
         results.put("startedAt", Instant.now().toString());
         results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "memoryMb", totalMemoryMb()));

@@ -17,8 +17,9 @@ public final class SparkCommand {
 
     private SparkCommand() {}
 
-    public static int query(PlatformConfig config, String sql, Console console) {
-        return run(config, "query", "io.minidp.processor.QueryMain", List.of(sql), console);
+    /** A statement in a Spark of its own (no query service answers): slower, the same answer. */
+    public static int query(PlatformConfig config, String sql, String format, Console console) {
+        return run(config, "query", "io.minidp.processor.QueryMain", List.of(sql, format), console);
     }
 
     public static int verify(PlatformConfig config, Console console) {

@@ -26,9 +26,16 @@ public final class JavaService implements LocalService {
     private java.util.function.Supplier<List<String>> details = List::of;
     private List<String> jvmOptions = List.of("-XX:+UseSerialGC");
     private Map<String, String> extraEnv = Map.of();
+    private String mainClass;
+    private String address = "-";
 
     JavaService(PlatformConfig config, String module, boolean oneShot, List<String> dependsOn, String heap) {
         this(config, module, module, oneShot, dependsOn, heap, Map.of());
+    }
+
+    /** A service named apart from its module: another main class of the module's jar. */
+    JavaService(PlatformConfig config, String name, String module, boolean oneShot, List<String> dependsOn, String heap) {
+        this(config, name, module, oneShot, dependsOn, heap, Map.of());
     }
 
     private JavaService(PlatformConfig config, String name, String module, boolean oneShot, List<String> dependsOn,
@@ -46,6 +53,23 @@ public final class JavaService implements LocalService {
     JavaService withJvmOptions(List<String> options) {
         this.jvmOptions = List.copyOf(options);
         return this;
+    }
+
+    /** Runs this main class of the module's jar, not the jar's own. */
+    JavaService withMainClass(String mainClass) {
+        this.mainClass = mainClass;
+        return this;
+    }
+
+    /** Where it listens, for status. */
+    JavaService withAddress(String address) {
+        this.address = address;
+        return this;
+    }
+
+    @Override
+    public String address() {
+        return address;
     }
 
     /** Variables this service needs beyond the platform's configuration. */
@@ -70,6 +94,7 @@ public final class JavaService implements LocalService {
         JavaService variant = new JavaService(config, variantName, module, true, dependsOn, heap, variables);
         variant.jvmOptions = jvmOptions;
         variant.extraEnv = extraEnv;
+        variant.mainClass = mainClass;
         return variant;
     }
 
@@ -115,8 +140,15 @@ public final class JavaService implements LocalService {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
         cmd.addAll(jvmOptions);
-        cmd.add("-jar");
-        cmd.add(jar().toString());
+        if (mainClass == null) {
+            cmd.add("-jar");
+            cmd.add(jar().toString());
+        } else {
+            // The jar's manifest Class-Path (its lib/ folder) holds on the class path too.
+            cmd.add("-cp");
+            cmd.add(jar().toString());
+            cmd.add(mainClass);
+        }
         return cmd;
     }
 

@@ -335,16 +335,19 @@ final class ComposeChecks {
     private List<String> configCommand(JsonNode service) {
         String module = service.path("build").path("args").path("MODULE").asText(null);
         if (module == null && service.path("build").isMissingNode()) {
-            // An image built by another service (the Spark image): the processor is ours.
-            module = "processor".equals(service.path("environment").path("ROLE").asText()) ? "spark-processor" : null;
+            // An image built by another service (the Spark image): the processor and the query service are ours.
+            String role = service.path("environment").path("ROLE").asText();
+            module = "processor".equals(role) || "query".equals(role) ? "spark-processor" : null;
         }
         if (module == null) {
             return null;
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         if (module.equals("spark-processor")) {
+            String main = "query".equals(service.path("environment").path("ROLE").asText())
+                    ? "io.minidp.processor.query.QueryService" : "io.minidp.processor.Main";
             return List.of(java, "-D" + ServiceMain.DESCRIBE_CONFIG + "=true", "-cp",
-                    SparkJvm.processorJar(home) + ":" + SparkJvm.libDir(home) + "/*", "io.minidp.processor.Main");
+                    SparkJvm.processorJar(home) + ":" + SparkJvm.libDir(home) + "/*", main);
         }
         return List.of(java, "-D" + ServiceMain.DESCRIBE_CONFIG + "=true", "-jar",
                 home.resolve(module).resolve("target").resolve(module + ".jar").toString());

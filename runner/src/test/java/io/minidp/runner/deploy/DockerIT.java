@@ -61,7 +61,8 @@ class DockerIT {
         dotEnv = ComposeChecks.parseEnv(Files.readString(HOME.resolve(".env")));
         Map<String, String> ports = new LinkedHashMap<>();
         for (String p : List.of("POSTGRES_PORT", "KAFKA_PORT", "SCHEMA_REGISTRY_PORT", "KAFKA_CONNECT_PORT", "S3_PORT",
-                "MINIO_CONSOLE_PORT", "SPARK_MASTER_UI_PORT", "SPARK_WORKER_UI_PORT", "PROCESSOR_UI_PORT")) {
+                "MINIO_CONSOLE_PORT", "SPARK_MASTER_UI_PORT", "SPARK_WORKER_UI_PORT", "PROCESSOR_UI_PORT",
+                "QUERY_PORT")) {
             ports.put(p, Integer.toString(EmbeddedPostgres.freePort()));
         }
         Folders.deleteTree(LOGS);

@@ -24,7 +24,10 @@ public final class LakeSession {
 
     /** A session for a one-off query: local, no UI, so that it runs beside the processor. */
     public static SparkSession forQuery(ProcessorSettings s) {
-        return create(s, "minidp-query", "local[2]", 0);
+        SparkSession spark = create(s, "minidp-query", "local[2]", 0);
+        // A query's JSON rows name every column, NULL ones too.
+        spark.conf().set("spark.sql.jsonGenerator.ignoreNullFields", "false");
+        return spark;
     }
 
     private static SparkSession create(ProcessorSettings s, String appName, String master, int uiPort) {

@@ -1,0 +1,243 @@
+package io.minidp.processor.query;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.minidp.common.app.PlatformException;
+import io.minidp.common.app.Readiness;
+import io.minidp.common.app.ServiceMain;
+import io.minidp.processor.lake.LakePaths;
+import io.minidp.processor.lake.LakeSession;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The query service: one warm Spark session over the lake that answers read-only SQL over HTTP,
+ * so that {@code ./platform query} takes about a second instead of a Spark start-up. The API
+ * (docs/query.md):
+ * <ul>
+ *   <li>{@code POST /query?format=table|csv|json}, the statement as the body (UTF-8), or
+ *       {@code GET /query?sql=...&format=...}: 200 with the result; 400 with Spark's message and
+ *       the lake's tables when the statement cannot run; 403 when it writes; 408 when it ran longer
+ *       than QUERY_TIMEOUT_SECONDS and was cancelled.</li>
+ *   <li>{@code GET /tables}: the lake's tables as JSON.</li>
+ *   <li>{@code GET /health}: 200 once it serves.</li>
+ * </ul>
+ */
+public final class QueryService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
+    private static final int MAX_STATEMENT = 1 << 20;
+
+    private final QuerySettings settings;
+    private final SparkSession spark;
+    private final LakeQueries queries;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "query-timeout");
+        t.setDaemon(true);
+        return t;
+    });
+
+    QueryService(QuerySettings settings, SparkSession spark) {
+        this.settings = settings;
+        this.spark = spark;
+        this.queries = new LakeQueries(spark, new LakePaths(settings.lake().lakeRoot()), settings.maxRows());
+    }
+
+    public static void main(String[] args) {
+        ServiceMain.run("query-service", QuerySettings::read, settings -> {
+            SparkSession spark = LakeSession.forQuery(settings.lake());
+            QueryService service = new QueryService(settings, spark);
+            service.warmUp();
+            HttpServer server = service.serve();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.stop(1);
+                spark.stop();
+                stopped.countDown();
+            }, "stop-on-signal"));
+            LOG.info("Serving read-only SQL over the lake {} at http://{}:{}/query (format=table|csv|json)",
+                    settings.lake().lakeRoot(), settings.bind(), settings.port());
+            Readiness.markReady();
+            stopped.await();
+            return 0;
+        });
+    }
+
+    /**
+     * Registers the lake's tables and runs a first statement before serving, so that the first
+     * user does not wait for the JIT and for every table's log to be read. A store that is away
+     * only delays that to the first statement.
+     */
+    void warmUp() {
+        long started = System.nanoTime();
+        try {
+            int tables = queries.tables().size();
+            spark.sql("SELECT 1").collectAsList();
+            LOG.info("Warmed up in {} ms: {} lake tables registered", (System.nanoTime() - started) / 1_000_000, tables);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the lake's tables yet ({}); they are registered when a statement names them", e.toString());
+        }
+    }
+
+    HttpServer serve() throws IOException {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(settings.bind(), settings.port()), 16);
+        } catch (BindException e) {
+            throw new PlatformException("Cannot listen on " + settings.bind() + ":" + settings.port() + " (" + e.getMessage()
+                    + "): another process has the port. Stop it, or set QUERY_PORT to a free port.", e);
+        }
+        ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "query-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(workers);
+        server.createContext("/query", this::query);
+        server.createContext("/tables", this::tables);
+        server.createContext("/health", exchange -> send(exchange, 200, "text/plain; charset=utf-8", "ok\n"));
+        server.start();
+        return server;
+    }
+
+    private void query(HttpExchange exchange) throws IOException {
+        try {
+            Map<String, String> params = params(exchange.getRequestURI().getRawQuery());
+            String sql;
+            if ("POST".equals(exchange.getRequestMethod())) {
+                sql = body(exchange.getRequestBody());
+            } else if ("GET".equals(exchange.getRequestMethod()) && params.containsKey("sql")) {
+                sql = params.get("sql");
+            } else {
+                send(exchange, 405, "text/plain; charset=utf-8",
+                        "error: POST the statement to /query (or GET /query?sql=...)\n");
+                return;
+            }
+            QueryResult.Format format;
+            try {
+                format = QueryResult.Format.parse(params.getOrDefault("format", "table"));
+            } catch (IllegalArgumentException e) {
+                send(exchange, 400, "text/plain; charset=utf-8", "error: " + e.getMessage() + "\n");
+                return;
+            }
+            if (sql == null || sql.isBlank()) {
+                send(exchange, 400, "text/plain; charset=utf-8", "error: no statement; send one such as"
+                        + " SELECT count(*) FROM silver.orders\n");
+                return;
+            }
+            answer(exchange, sql.strip(), format);
+        } catch (RuntimeException e) {
+            LOG.error("The query service failed on a request; it goes on", e);
+            send(exchange, 500, "text/plain; charset=utf-8", "error: " + e + "\n");
+        }
+    }
+
+    private void answer(HttpExchange exchange, String sql, QueryResult.Format format) throws IOException {
+        String group = "query-" + UUID.randomUUID();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        long started = System.nanoTime();
+        spark.sparkContext().setJobGroup(group, abbreviated(sql), true);
+        ScheduledFuture<?> cancel = timer.schedule(() -> {
+            cancelled.set(true);
+            spark.sparkContext().cancelJobGroup(group);
+        }, settings.timeoutSeconds(), TimeUnit.SECONDS);
+        LakeQueries.Answer a;
+        try {
+            a = queries.run(sql, format);
+        } catch (RuntimeException e) {
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            if (cancelled.get()) {
+                LOG.warn("Cancelled after {} ms (QUERY_TIMEOUT_SECONDS={}): {}", ms, settings.timeoutSeconds(), abbreviated(sql));
+                send(exchange, 408, "text/plain; charset=utf-8", "error: the statement ran longer than QUERY_TIMEOUT_SECONDS ("
+                        + settings.timeoutSeconds() + " s) and was cancelled\n");
+                return;
+            }
+            LOG.warn("Failed after {} ms: {}: {}", ms, abbreviated(sql), e.toString());
+            send(exchange, 500, "text/plain; charset=utf-8", "error: " + firstLine(e) + "\n");
+            return;
+        } finally {
+            cancel.cancel(false);
+            spark.sparkContext().clearJobGroup();
+        }
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        LOG.info("{} in {} ms, {} row(s){}: {}", a.outcome(), ms, a.rows(), a.truncated() ? " (more left out)" : "",
+                abbreviated(sql));
+        int status = switch (a.outcome()) {
+            case OK -> 200;
+            case REFUSED -> 403;
+            case FAILED -> 400;
+        };
+        exchange.getResponseHeaders().add("X-Rows", Integer.toString(a.rows()));
+        exchange.getResponseHeaders().add("X-Truncated", Boolean.toString(a.truncated()));
+        send(exchange, status, status == 200 ? format.contentType() : "text/plain; charset=utf-8", a.body());
+    }
+
+    private void tables(HttpExchange exchange) throws IOException {
+        try {
+            send(exchange, 200, "application/json", new ObjectMapper().createObjectNode()
+                    .set("tables", new ObjectMapper().valueToTree(queries.tables())).toString() + "\n");
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot list the lake's tables: {}", e.toString());
+            send(exchange, 500, "text/plain; charset=utf-8", "error: cannot list the lake's tables: " + firstLine(e) + "\n");
+        }
+    }
+
+    private static String body(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_STATEMENT + 1);
+        if (bytes.length > MAX_STATEMENT) {
+            throw new IllegalArgumentException("the statement is longer than " + MAX_STATEMENT + " bytes");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    static Map<String, String> params(String rawQuery) {
+        Map<String, String> params = new HashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return params;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.put(key, value);
+        }
+        return params;
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (var out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String abbreviated(String sql) {
+        String one = sql.replaceAll("\\s+", " ");
+        return one.length() > 200 ? one.substring(0, 197) + "..." : one;
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+}

@@ -1,0 +1,39 @@
+package io.minidp.processor.query;
+
+import io.minidp.common.config.ConfigReader;
+import io.minidp.processor.ProcessorSettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * The query service's configuration: the lake's (as the processor reads it) and where it serves.
+ *
+ * @param lake      the lake: its object store and Spark's scratch space ({@link ProcessorSettings#lakeReader})
+ * @param bind      the address it listens on: 127.0.0.1 locally, 0.0.0.0 inside a container
+ * @param port      its HTTP port
+ * @param maxRows   at most this many rows per answer; the answer says when more were left out
+ * @param timeoutSeconds a statement running longer is cancelled
+ */
+public record QuerySettings(ProcessorSettings lake, String bind, int port, int maxRows, int timeoutSeconds) {
+
+    public static QuerySettings read(ConfigReader r) {
+        return new QuerySettings(ProcessorSettings.lakeReader(r),
+                r.parsed("QUERY_BIND", "127.0.0.1", QuerySettings::address, "127.0.0.1"),
+                r.port("QUERY_PORT", 8765),
+                r.integer("QUERY_MAX_ROWS", 10_000, 1, 1_000_000),
+                r.integer("QUERY_TIMEOUT_SECONDS", 300, 1, 86_400));
+    }
+
+    private static String address(String value) {
+        String v = value.strip();
+        if (!v.matches("[A-Za-z0-9.:\\-]+")) {
+            throw new IllegalArgumentException("must be an address to listen on, such as 127.0.0.1 or 0.0.0.0");
+        }
+        try {
+            InetAddress.getByName(v);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("is not an address of this machine: " + e.getMessage());
+        }
+        return v;
+    }
+}
