@@ -598,6 +598,10 @@ class LakeIT {
             assertThat(refused.body()).startsWith("error: refused: the lake is read-only here");
             assertThat(post(http, base, "json", "SELECT count(*) AS n FROM silver.orders").body()).contains("\"n\":" + orders);
 
+            var file = post(http, base, "table", "SELECT * FROM text.`/etc/hostname`");
+            assertThat(file.statusCode()).as(file.body()).isEqualTo(400);
+            assertThat(post(http, base, "table", "SELECT java_method('java.lang.System', 'exit', 0)").statusCode()).isEqualTo(403);
+
             var bad = post(http, base, "table", "SELECT * FROM silver.no_such_table");
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(bad.body()).contains("no_such_table").contains("The lake's tables: ").contains("silver.orders");

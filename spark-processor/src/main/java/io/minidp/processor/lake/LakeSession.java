@@ -27,6 +27,8 @@ public final class LakeSession {
         SparkSession spark = create(s, "minidp-query", "local[2]", 0);
         // A query's JSON rows name every column, NULL ones too.
         spark.conf().set("spark.sql.jsonGenerator.ignoreNullFields", "false");
+        // Tables by name only: no format.`path` reads of any file the service can see.
+        spark.conf().set("spark.sql.runSQLOnFiles", "false");
         return spark;
     }
 
@@ -53,6 +55,8 @@ public final class LakeSession {
                 // A column widened in PostgreSQL (integer to bigint, a larger numeric) is widened in the lake too.
                 .config("spark.databricks.delta.properties.defaults.enableTypeWidening", "true")
                 .config("spark.local.dir", scratch.toString())
+                // The catalog's databases (bronze, silver, gold for queries) hold no data of their own.
+                .config("spark.sql.warehouse.dir", scratch.resolve("warehouse").toString())
                 .config("spark.hadoop.hadoop.tmp.dir", scratch.resolve("hadoop").toString())
                 .config("spark.driver.host", s.driverHost())
                 .config("spark.ui.enabled", uiPort > 0)

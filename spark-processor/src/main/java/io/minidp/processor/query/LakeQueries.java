@@ -45,19 +45,24 @@ public final class LakeQueries {
         this.maxRows = maxRows;
     }
 
-    public Answer run(String sql, QueryResult.Format format) {
+    /**
+     * Runs {@code sql} unless it writes. Spark's analysis errors (checked in Java terms, and
+     * thrown undeclared by Scala) become a FAILED answer; anything else, such as a cancelled or
+     * failed job, is thrown.
+     */
+    public Answer run(String sql, QueryResult.Format format) throws Exception {
         long started = System.nanoTime();
         var refused = ReadOnly.refusal(spark, sql);
         if (refused.isPresent()) {
             return new Answer(Outcome.REFUSED, "error: " + refused.get(), 0, false);
         }
-        List<String> named = register(sql);
+        List<String> named = List.of();
         try {
+            named = register(sql);
             QueryResult result = QueryResult.of(spark.sql(sql), format, maxRows);
             return new Answer(Outcome.OK, result.render(format, (System.nanoTime() - started) / 1_000_000),
                     result.rows(), result.truncated());
         } catch (Exception e) {
-            // Spark's AnalysisException (and ParseException, one of them) is checked in Java terms.
             if (!(e instanceof AnalysisException)) {
                 throw e;
             }

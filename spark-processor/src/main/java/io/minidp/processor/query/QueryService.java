@@ -49,6 +49,8 @@ public final class QueryService {
     private final QuerySettings settings;
     private final SparkSession spark;
     private final LakeQueries queries;
+    /** Statements run at once: Spark local has two threads. */
+    private final java.util.concurrent.Semaphore statements = new java.util.concurrent.Semaphore(2);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "query-timeout");
         t.setDaemon(true);
@@ -105,7 +107,8 @@ public final class QueryService {
             throw new PlatformException("Cannot listen on " + settings.bind() + ":" + settings.port() + " (" + e.getMessage()
                     + "): another process has the port. Stop it, or set QUERY_PORT to a free port.", e);
         }
-        ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
+        // More request threads than statements at once: /health and /tables answer while two statements run.
+        ExecutorService workers = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "query-worker");
             t.setDaemon(true);
             return t;
@@ -135,8 +138,7 @@ public final class QueryService {
             try {
                 format = QueryResult.Format.parse(params.getOrDefault("format", "table"));
             } catch (IllegalArgumentException e) {
-                send(exchange, 400, "text/plain; charset=utf-8", "error: " + e.getMessage() + "\n");
-                return;
+                throw new BadRequest(400, e.getMessage());
             }
             if (sql == null || sql.isBlank()) {
                 send(exchange, 400, "text/plain; charset=utf-8", "error: no statement; send one such as"
@@ -144,13 +146,34 @@ public final class QueryService {
                 return;
             }
             answer(exchange, sql.strip(), format);
-        } catch (RuntimeException e) {
+        } catch (BadRequest e) {
+            send(exchange, e.status, "text/plain; charset=utf-8", "error: " + e.getMessage() + "\n");
+        } catch (Exception e) {
             LOG.error("The query service failed on a request; it goes on", e);
             send(exchange, 500, "text/plain; charset=utf-8", "error: " + e + "\n");
         }
     }
 
-    private void answer(HttpExchange exchange, String sql, QueryResult.Format format) throws IOException {
+    /** A request the service cannot take: its status and why. */
+    private static final class BadRequest extends Exception {
+        final int status;
+
+        BadRequest(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    private void answer(HttpExchange exchange, String sql, QueryResult.Format format) throws IOException, InterruptedException {
+        statements.acquire();
+        try {
+            answerNow(exchange, sql, format);
+        } finally {
+            statements.release();
+        }
+    }
+
+    private void answerNow(HttpExchange exchange, String sql, QueryResult.Format format) throws IOException {
         String group = "query-" + UUID.randomUUID();
         AtomicBoolean cancelled = new AtomicBoolean();
         long started = System.nanoTime();
@@ -162,7 +185,7 @@ public final class QueryService {
         LakeQueries.Answer a;
         try {
             a = queries.run(sql, format);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             long ms = (System.nanoTime() - started) / 1_000_000;
             if (cancelled.get()) {
                 LOG.warn("Cancelled after {} ms (QUERY_TIMEOUT_SECONDS={}): {}", ms, settings.timeoutSeconds(), abbreviated(sql));
@@ -194,21 +217,29 @@ public final class QueryService {
         try {
             send(exchange, 200, "application/json", new ObjectMapper().createObjectNode()
                     .set("tables", new ObjectMapper().valueToTree(queries.tables())).toString() + "\n");
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             LOG.warn("Cannot list the lake's tables: {}", e.toString());
             send(exchange, 500, "text/plain; charset=utf-8", "error: cannot list the lake's tables: " + firstLine(e) + "\n");
         }
     }
 
-    private static String body(InputStream in) throws IOException {
+    private static String body(InputStream in) throws IOException, BadRequest {
         byte[] bytes = in.readNBytes(MAX_STATEMENT + 1);
         if (bytes.length > MAX_STATEMENT) {
-            throw new IllegalArgumentException("the statement is longer than " + MAX_STATEMENT + " bytes");
+            throw new BadRequest(413, "the statement is longer than " + MAX_STATEMENT + " bytes");
         }
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    static Map<String, String> params(String rawQuery) {
+    static Map<String, String> params(String rawQuery) throws BadRequest {
+        try {
+            return decode(rawQuery);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(400, "the request's parameters are not URL-encoded: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, String> decode(String rawQuery) {
         Map<String, String> params = new HashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return params;

@@ -54,7 +54,7 @@ final class PgSnapshot implements AutoCloseable {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
                     SELECT pg_export_snapshot(), pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
                            array(SELECT pg_snapshot_xip(pg_current_snapshot())::text::bigint)::text,
-                           pg_current_wal_lsn()::text""")) {
+                           pg_current_wal_insert_lsn()::text""")) {
                 rs.next();
                 List<Long> xip = new ArrayList<>();
                 String list = rs.getString(3).replaceAll("[{}]", "");
@@ -69,7 +69,11 @@ final class PgSnapshot implements AutoCloseable {
         }
     }
 
-    /** The WAL position when the snapshot was taken: everything it sees was committed before it. */
+    /**
+     * The WAL position when the snapshot was taken: everything it sees was committed before it.
+     * The insert position, not the write position: with {@code synchronous_commit = off} a commit
+     * the snapshot sees may still be in WAL buffers, past what was written.
+     */
     String walLsn() {
         return walLsn;
     }

@@ -84,9 +84,22 @@ class QueryStatementsTest {
                 "CACHE TABLE silver.orders",
                 "REFRESH TABLE silver.orders",
                 "CREATE DATABASE x",
-                "ADD JAR /tmp/x.jar")) {
+                "ADD JAR /tmp/x.jar",
+                "EXECUTE IMMEDIATE 'DELETE FROM silver.orders'",
+                "EXECUTE IMMEDIATE 'SELECT 1'",
+                "CALL spark_catalog.system.anything()",
+                "CREATE TEMPORARY VIEW v AS SELECT 1",
+                "DECLARE VARIABLE x INT",
+                "SELECT java_method('java.lang.System', 'exit', 0)",
+                "SELECT reflect('java.lang.System', 'getenv', 'S3_SECRET_KEY')",
+                "SELECT * FROM silver.orders WHERE order_id IN (SELECT try_reflect('java.lang.Math', 'abs', 1))",
+                "SELECT upper(java_method('java.lang.System', 'getenv', 'PATH'))")) {
             assertThat(ReadOnly.refusal(spark, sql)).as(sql).hasValueSatisfying(m ->
                     assertThat(m).startsWith("refused: the lake is read-only here").contains("Only queries run"));
+        }
+        for (String sql : List.of("SELECT upper(name), count(*) FROM silver.people GROUP BY 1",
+                "SELECT * FROM silver.orders WHERE EXISTS (SELECT 1 FROM silver.people p WHERE p.id = 1)")) {
+            assertThat(ReadOnly.refusal(spark, sql)).as(sql).isEmpty();
         }
         assertThat(ReadOnly.refusal(spark, "DELETE FROM silver.orders")).get().asString()
                 .contains("(the statement is delete from table)");
@@ -148,10 +161,11 @@ class QueryStatementsTest {
     }
 
     @Test
-    void requestParametersAreDecoded() {
+    void requestParametersAreDecoded() throws Exception {
         assertThat(QueryService.params("sql=SELECT%201%20AS%20n&format=csv")).containsEntry("sql", "SELECT 1 AS n")
                 .containsEntry("format", "csv");
         assertThat(QueryService.params(null)).isEmpty();
+        assertThatThrownBy(() -> QueryService.params("sql=%zz")).hasMessageStartingWith("the request's parameters are not URL-encoded");
     }
 
 }
