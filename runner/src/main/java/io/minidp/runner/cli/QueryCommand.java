@@ -71,8 +71,14 @@ public final class QueryCommand {
                 console.stream().flush();
                 return 0;
             }
-            // Refused, or Spark could not run it: the service's message, and exit 1.
-            throw new PlatformException(response.body().strip().replaceFirst("^error: ", ""));
+            if (response.statusCode() == 403) {
+                // Refused: the user's mistake, said as every other one is ("error: ..."), exit 1.
+                throw new PlatformException(response.body().strip().replaceFirst("^error: ", ""));
+            }
+            // Spark could not run it (a table not written yet, say), or it was cancelled: exit 1, as a
+            // query in a Spark of its own does, so that a caller may try again.
+            System.err.print(response.body().endsWith("\n") ? response.body() : response.body() + "\n");
+            return 1;
         } catch (IOException e) {
             throw new PlatformException("The query service at " + service + " stopped answering (" + e.getMessage()
                     + "); logs/query-service.log says why. ./platform status shows whether it runs.", e);
