@@ -38,6 +38,8 @@ public final class LakeQueries {
     private final int maxRows;
     /** The databases and tables this session's catalog holds already. */
     private final Set<String> registered = new java.util.HashSet<>();
+    private final Set<String> unnamable = new java.util.HashSet<>();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LakeQueries.class);
 
     public LakeQueries(SparkSession spark, LakePaths paths, int maxRows) {
         this.spark = spark;
@@ -101,8 +103,18 @@ public final class LakeQueries {
                 if (named.isEmpty() || named.contains(layer + "." + table.toLowerCase(Locale.ROOT))) {
                     // Once in the session's catalog, a table is read at its latest version by every statement.
                     if (!registered.contains(layer + "." + table)) {
-                        spark.sql("CREATE TABLE IF NOT EXISTS " + layer + ".`" + table.replace("`", "``")
-                                + "` USING delta LOCATION '" + paths.table(layer, table).replace("'", "\\'") + "'");
+                        try {
+                            spark.sql("CREATE TABLE IF NOT EXISTS " + layer + ".`" + table.replace("`", "``")
+                                    + "` USING delta LOCATION '" + paths.table(layer, table).replace("'", "\\'") + "'");
+                        } catch (Exception e) {
+                            // Spark's session catalog takes only names of letters, digits and _ ("select table"
+                            // is a PostgreSQL table name, not one it takes): such a table is left out, said once.
+                            if (unnamable.add(layer + "." + table)) {
+                                LOG.warn("{}.{} cannot be named in Spark SQL ({}); it is left out of the query service's tables",
+                                        layer, table, e.getMessage().lines().findFirst().orElse(e.toString()));
+                            }
+                            continue;
+                        }
                         registered.add(layer + "." + table);
                     }
                     names.add(layer + "." + table);

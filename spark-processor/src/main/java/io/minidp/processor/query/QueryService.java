@@ -94,7 +94,7 @@ public final class QueryService {
             int tables = queries.tables().size();
             spark.sql("SELECT 1").collectAsList();
             LOG.info("Warmed up in {} ms: {} lake tables registered", (System.nanoTime() - started) / 1_000_000, tables);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             LOG.warn("Cannot read the lake's tables yet ({}); they are registered when a statement names them", e.toString());
         }
     }
