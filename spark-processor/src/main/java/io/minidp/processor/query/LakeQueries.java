@@ -110,8 +110,9 @@ public final class LakeQueries {
                             // Spark's session catalog takes only names of letters, digits and _ ("select table"
                             // is a PostgreSQL table name, not one it takes): such a table is left out, said once.
                             if (unnamable.add(layer + "." + table)) {
-                                LOG.warn("{}.{} cannot be named in Spark SQL ({}); it is left out of the query service's tables",
-                                        layer, table, e.getMessage().lines().findFirst().orElse(e.toString()));
+                                LOG.warn("{}.{} cannot be registered in Spark's catalog ({}); it is left out of the query"
+                                        + " service's tables until that works", layer, table,
+                                        String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()));
                             }
                             continue;
                         }
