@@ -19,12 +19,20 @@ import java.util.Set;
  * @param postgresEmbedded start PostgreSQL ourselves; by default when POSTGRES_HOST is this machine
  * @param kafka            the broker the runner starts, on this machine at the bootstrap port
  * @param cdc              change capture as the runner watches it
+ * @param query            where the query service listens, and how long a statement may run
  * @param env              everything the services are configured from, handed on to them
  */
 public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConfig postgres, boolean postgresEmbedded,
                              KafkaConfig kafka, int kafkaControllerPort, long kafkaRetentionHours,
                              RegistryConfig registry, URI connectUrl, S3Config s3, String sparkMaster,
-                             SparkClusterSettings sparkCluster, CdcSettings cdc, Env env) {
+                             SparkClusterSettings sparkCluster, CdcSettings cdc, QueryEndpoint query, Env env) {
+
+    /** The query service as the runner reaches it: http://127.0.0.1:QUERY_PORT, on the host for Docker too. */
+    public record QueryEndpoint(int port, int timeoutSeconds) {
+        public URI uri() {
+            return URI.create("http://127.0.0.1:" + port);
+        }
+    }
 
     /**
      * @param slot                 the connector's replication slot (CDC_SLOT)
@@ -94,7 +102,8 @@ public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConf
         return new PlatformConfig(home,
                 home.resolve(r.path("PLATFORM_DATA_DIR", "data/local")).normalize(),
                 home.resolve(r.path("LOGS_DIR", "logs")).normalize(),
-                pg, embedded, kafka, controllerPort, retention, registry, connect, s3, sparkMaster, cluster, cdc, r.env());
+                pg, embedded, kafka, controllerPort, retention, registry, connect, s3, sparkMaster, cluster, cdc,
+                new QueryEndpoint(r.port("QUERY_PORT", 8765), r.integer("QUERY_TIMEOUT_SECONDS", 300, 1, 86_400)), r.env());
     }
 
     private static URI loopbackUrl(String value) {

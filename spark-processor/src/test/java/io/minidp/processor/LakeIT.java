@@ -581,7 +581,7 @@ class LakeIT {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.net.URI base = java.net.URI.create("http://127.0.0.1:" + port);
         LocalProcess service = LocalProcess.startReady("the query service", command, env, logs().resolve("query-service.out"),
-                Duration.ofMinutes(3), () -> get(http, base.resolve("/health")) == 200);
+                Duration.ofMinutes(3), () -> io.minidp.common.app.HttpProbe.ok(base.resolve("/health"), Duration.ofSeconds(5)));
         try {
             long orders = pgCount("orders");
             var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
@@ -620,15 +620,6 @@ class LakeIT {
             assertThat(service.isAlive()).isTrue();
         } finally {
             service.stop("TERM");
-        }
-    }
-
-    private static int get(java.net.http.HttpClient http, java.net.URI uri) {
-        try {
-            return http.send(java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
         }
     }
 

@@ -53,7 +53,7 @@ public final class QueryCommand {
             throw new PlatformException(USAGE);
         }
         String sql = rest.get(0);
-        URI service = serviceUri(config);
+        URI service = config.query().uri();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         if (!io.minidp.common.app.HttpProbe.ok(service.resolve("/health"), Duration.ofSeconds(3))) {
             System.err.println("The query service does not answer at " + service + " (./platform up starts it);"
@@ -61,7 +61,7 @@ public final class QueryCommand {
             return SparkCommand.query(config, sql, format, console);
         }
         HttpRequest request = HttpRequest.newBuilder(service.resolve("/query?format=" + URLEncoder.encode(format, StandardCharsets.UTF_8)))
-                .timeout(Duration.ofSeconds(timeoutSeconds(config) + 30L))
+                .timeout(Duration.ofSeconds(config.query().timeoutSeconds() + 30L))
                 .header("Content-Type", "text/plain; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8)).build();
         try {
@@ -85,19 +85,6 @@ public final class QueryCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PlatformException("Interrupted while waiting for the query service at " + service, e);
-        }
-    }
-
-    /** Where the query service listens: 127.0.0.1:QUERY_PORT, locally and (published) in Docker. */
-    public static URI serviceUri(PlatformConfig config) {
-        return URI.create("http://127.0.0.1:" + config.env().get("QUERY_PORT").orElse("8765").strip());
-    }
-
-    private static int timeoutSeconds(PlatformConfig config) {
-        try {
-            return Integer.parseInt(config.env().get("QUERY_TIMEOUT_SECONDS").orElse("300").strip());
-        } catch (NumberFormatException e) {
-            return 300;
         }
     }
 }

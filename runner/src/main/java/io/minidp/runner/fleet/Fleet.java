@@ -56,14 +56,13 @@ public final class Fleet {
 
     /** Read-only SQL over the lake in a warm Spark session, for ./platform query (docs/query.md). */
     private static JavaService queryService(PlatformConfig config) {
-        String port = config.env().get("QUERY_PORT").orElse("8765").strip();
         return new JavaService(config, QUERY_SERVICE, "spark-processor", false, List.of("s3"), "1g")
                 .withMainClass("io.minidp.processor.query.QueryService")
                 .withJvmOptions(SparkJvm.MODULE_OPTIONS)
                 .withEnvironment(Map.of("SPARK_LOCAL_IP", "127.0.0.1", "QUERY_BIND", "127.0.0.1",
                         // Spark's scratch space of its own, apart from the processor's.
                         "PROCESSOR_WORK_DIR", config.dataDir().resolve(QUERY_SERVICE).toString()))
-                .withAddress("http://127.0.0.1:" + port + "/query");
+                .withAddress(config.query().uri() + "/query");
     }
 
     /**

@@ -116,6 +116,15 @@ public final class StoppedTables {
      */
     public synchronized List<String> rebuildRequested(boolean onlyStopped, java.util.function.Consumer<String> forget) {
         List<String> rebuilt = new ArrayList<>();
+        Path dir = new Path(paths.root() + "/" + LakeLayout.REBUILD);
+        try {
+            // Asked every few seconds: the shared file system looks; a file system of its own moves.
+            if (!fs().exists(dir)) {
+                return rebuilt;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot look for rebuild requests in " + dir + ": " + e.getMessage(), e);
+        }
         // Moving a table copies its objects; S3Proxy's folder markers carry no ETag, which s3a's
         // default change detection refuses. Delta's files are written once: a warning is enough.
         org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(
@@ -123,10 +132,6 @@ public final class StoppedTables {
         conf.set("fs.s3a.change.detection.mode", "warn");
         conf.set("fs.s3a.change.detection.version.required", "false");
         try (FileSystem fs = FileSystem.newInstance(URI.create(paths.root()), conf)) {
-            Path dir = new Path(paths.root() + "/" + LakeLayout.REBUILD);
-            if (!fs.exists(dir)) {
-                return rebuilt;
-            }
             for (FileStatus st : fs.listStatus(dir)) {
                 String name = st.getPath().getName();
                 String table = name.endsWith(".json") ? LakeLayout.tableOfFolder(name.substring(0, name.length() - 5)) : null;

@@ -45,6 +45,7 @@ public final class QueryService {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
     private static final int MAX_STATEMENT = 1 << 20;
+    private static final String TEXT = "text/plain; charset=utf-8";
 
     private final QuerySettings settings;
     private final SparkSession spark;
@@ -116,7 +117,7 @@ public final class QueryService {
         server.setExecutor(workers);
         server.createContext("/query", this::query);
         server.createContext("/tables", this::tables);
-        server.createContext("/health", exchange -> send(exchange, 200, "text/plain; charset=utf-8", "ok\n"));
+        server.createContext("/health", exchange -> send(exchange, 200, TEXT, "ok\n"));
         server.start();
         return server;
     }
@@ -130,7 +131,7 @@ public final class QueryService {
             } else if ("GET".equals(exchange.getRequestMethod()) && params.containsKey("sql")) {
                 sql = params.get("sql");
             } else {
-                send(exchange, 405, "text/plain; charset=utf-8",
+                send(exchange, 405, TEXT,
                         "error: POST the statement to /query (or GET /query?sql=...)\n");
                 return;
             }
@@ -141,16 +142,16 @@ public final class QueryService {
                 throw new BadRequest(400, e.getMessage());
             }
             if (sql == null || sql.isBlank()) {
-                send(exchange, 400, "text/plain; charset=utf-8", "error: no statement; send one such as"
+                send(exchange, 400, TEXT, "error: no statement; send one such as"
                         + " SELECT count(*) FROM silver.orders\n");
                 return;
             }
             answer(exchange, sql.strip(), format);
         } catch (BadRequest e) {
-            send(exchange, e.status, "text/plain; charset=utf-8", "error: " + e.getMessage() + "\n");
+            send(exchange, e.status, TEXT, "error: " + e.getMessage() + "\n");
         } catch (Exception e) {
             LOG.error("The query service failed on a request; it goes on", e);
-            send(exchange, 500, "text/plain; charset=utf-8", "error: " + e + "\n");
+            send(exchange, 500, TEXT, "error: " + e + "\n");
         }
     }
 
@@ -189,12 +190,12 @@ public final class QueryService {
             long ms = (System.nanoTime() - started) / 1_000_000;
             if (cancelled.get()) {
                 LOG.warn("Cancelled after {} ms (QUERY_TIMEOUT_SECONDS={}): {}", ms, settings.timeoutSeconds(), abbreviated(sql));
-                send(exchange, 408, "text/plain; charset=utf-8", "error: the statement ran longer than QUERY_TIMEOUT_SECONDS ("
+                send(exchange, 408, TEXT, "error: the statement ran longer than QUERY_TIMEOUT_SECONDS ("
                         + settings.timeoutSeconds() + " s) and was cancelled\n");
                 return;
             }
             LOG.warn("Failed after {} ms: {}: {}", ms, abbreviated(sql), e.toString());
-            send(exchange, 500, "text/plain; charset=utf-8", "error: " + firstLine(e) + "\n");
+            send(exchange, 500, TEXT, "error: " + firstLine(e) + "\n");
             return;
         } finally {
             cancel.cancel(false);
@@ -210,7 +211,7 @@ public final class QueryService {
         };
         exchange.getResponseHeaders().add("X-Rows", Integer.toString(a.rows()));
         exchange.getResponseHeaders().add("X-Truncated", Boolean.toString(a.truncated()));
-        send(exchange, status, status == 200 ? format.contentType() : "text/plain; charset=utf-8", a.body());
+        send(exchange, status, status == 200 ? format.contentType() : TEXT, a.body());
     }
 
     private void tables(HttpExchange exchange) throws IOException {
@@ -219,7 +220,7 @@ public final class QueryService {
                     .set("tables", new ObjectMapper().valueToTree(queries.tables())).toString() + "\n");
         } catch (Exception e) {
             LOG.warn("Cannot list the lake's tables: {}", e.toString());
-            send(exchange, 500, "text/plain; charset=utf-8", "error: cannot list the lake's tables: " + firstLine(e) + "\n");
+            send(exchange, 500, TEXT, "error: cannot list the lake's tables: " + firstLine(e) + "\n");
         }
     }
 
