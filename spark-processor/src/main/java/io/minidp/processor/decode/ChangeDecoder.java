@@ -3,7 +3,6 @@ package io.minidp.processor.decode;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.conv;
-import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
@@ -244,8 +243,8 @@ public final class ChangeDecoder {
         columns.add(col("partition").as("_kafka_partition"));
         columns.add(col("offset").as("_kafka_offset"));
         columns.add(lit(schemaId).as("_schema_id"));
-        columns.add(lit(batchId).as("_batch_id"));
-        columns.add(current_timestamp().as("_ingested_at"));
+        columns.add(BatchConstant.of(batchId).as("_batch_id"));
+        columns.add(BatchConstant.now().as("_ingested_at"));
         columns.add(to_date(sourceTs).as("_date"));
         return events.select(columns.toArray(Column[]::new));
     }
@@ -265,7 +264,7 @@ public final class ChangeDecoder {
     private static Dataset<Row> reject(Dataset<Row> records, long batchId, String reason) {
         return records.select(col("topic").as("_kafka_topic"), col("partition").as("_kafka_partition"),
                 col("offset").as("_kafka_offset"), col("timestamp").as("_kafka_timestamp"), lit(reason).as("_reason"),
-                col("key"), col("value"), lit(batchId).as("_batch_id"), current_timestamp().as("_rejected_at"));
+                col("key"), col("value"), BatchConstant.of(batchId).as("_batch_id"), BatchConstant.now().as("_rejected_at"));
     }
 
     private static Dataset<Row> union(Dataset<Row> a, Dataset<Row> b) {

@@ -1,7 +1,6 @@
 package io.minidp.processor.lake;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.row_number;
 
 import io.delta.tables.DeltaTable;
@@ -163,7 +162,7 @@ public final class Silver {
                 kept.add(col(q(c)));
             }
         }
-        kept.add(current_timestamp().as("_applied_at"));
+        kept.add(io.minidp.processor.decode.BatchConstant.now().as("_applied_at"));
         kept.add(col("_rank"));
         return ranked.filter(col("_rank").equalTo(1)).select(kept.toArray(Column[]::new));
     }

@@ -3,6 +3,7 @@ package io.minidp.processor.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.minidp.processor.LocalSpark;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -20,14 +21,10 @@ class QueryStatementsTest {
 
     @BeforeAll
     static void start(@TempDir Path dir) {
-        spark = SparkSession.builder().master("local[1]").appName("query-statements-test")
-                .config("spark.ui.enabled", "false")
+        spark = LocalSpark.builder("query-statements-test", dir)
                 .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-                .config("spark.sql.session.timeZone", "UTC")
                 .config("spark.sql.jsonGenerator.ignoreNullFields", "false")
-                .config("spark.sql.warehouse.dir", dir.resolve("warehouse").toString())
-                .config("spark.local.dir", dir.resolve("tmp").toString())
                 .getOrCreate();
     }
 
