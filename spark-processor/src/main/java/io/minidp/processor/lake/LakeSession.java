@@ -32,26 +32,31 @@ public final class LakeSession {
         return spark;
     }
 
+    /**
+     * Spark caches the classes it generates per class loader. With artifact isolation (Spark 4's
+     * default), each session (Silver clones one per MERGE) runs its tasks in a class loader of its
+     * own, so every MERGE compiled the same code again; and the default cache of 100 classes is
+     * smaller than one batch of three tables needs. Measured: 570 compilations per batch before,
+     * 1 after (docs/performance.md). We add no jars or files to sessions, so isolation has nothing
+     * to isolate here.
+     */
+    static SparkSession.Builder oneCodeCache(SparkSession.Builder b) {
+        return b.config("spark.sql.artifact.isolation.enabled", "false")
+                .config("spark.sql.codegen.cache.maxEntries", 4000);
+    }
+
     private static SparkSession create(ProcessorSettings s, String appName, String master, int uiPort) {
         // Delta re-verifies a table's whole file list after every commit unless the session's and the
         // JVM's zones both name UTC: Etc/UTC does, but GMT (a JVM that finds no zone) does not.
         java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
         System.setProperty("user.timezone", "UTC");
         Path scratch = s.workDir().toAbsolutePath().resolve("tmp");
-        SparkSession.Builder b = SparkSession.builder()
+        SparkSession.Builder b = oneCodeCache(SparkSession.builder())
                 .appName(appName)
                 .master(master)
                 .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                 .config("spark.sql.session.timeZone", "UTC")
-                // Spark caches the classes it generates per class loader. With artifact isolation
-                // (Spark 4's default), each session (Silver clones one per MERGE) runs its tasks in a
-                // class loader of its own, so every MERGE compiled the same code again; and the
-                // default cache of 100 classes is smaller than one batch of three tables needs.
-                // Measured: 570 compilations per batch before, 1 after (docs/performance.md). We add
-                // no jars or files to sessions, so isolation has nothing to isolate here.
-                .config("spark.sql.artifact.isolation.enabled", "false")
-                .config("spark.sql.codegen.cache.maxEntries", 4000)
                 .config("spark.sql.shuffle.partitions", s.shufflePartitions())
                 .config("spark.databricks.delta.snapshotPartitions", s.shufflePartitions())
                 .config("spark.databricks.delta.schema.autoMerge.enabled", "true")

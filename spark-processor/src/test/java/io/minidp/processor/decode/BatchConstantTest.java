@@ -24,8 +24,7 @@ class BatchConstantTest {
 
     @BeforeAll
     static void start(@TempDir Path dir) {
-        spark = LocalSpark.builder("batch-constant-test", dir)
-                .getOrCreate();
+        spark = LocalSpark.builder("batch-constant-test", dir).getOrCreate();
     }
 
     @AfterAll
@@ -42,7 +41,9 @@ class BatchConstantTest {
             assertThat(r.getTimestamp(2)).isAfterOrEqualTo(before).isBeforeOrEqualTo(new Timestamp(System.currentTimeMillis()));
         });
         assertThat(rows.stream().map(r -> r.getTimestamp(2)).distinct()).hasSize(1);
-        assertThat(batch(BatchConstant.of(42), BatchConstant.now()).schema().fields()[1].nullable()).isFalse();
+        org.apache.spark.sql.types.StructField[] fields = batch(BatchConstant.of(42), BatchConstant.now()).schema().fields();
+        assertThat(fields[1].nullable()).as("_batch_id nullable").isFalse();
+        assertThat(fields[2].nullable()).as("_at nullable").isFalse();
     }
 
     @Test
