@@ -522,8 +522,11 @@ class LakeIT {
                 .containsExactly("a", "b c", null, "d");
         Verifier.Report report = new Verifier(spark, settings("lake", Map.of()), postgres.config(), "it_slot",
                 Duration.ofSeconds(300)).run();
-        Verifier.TableReport kinds = report.tables().stream().filter(t -> t.table().equals("kinds")).findFirst().orElseThrow();
-        assertThat(kinds.equal()).as(kinds.summary() + " " + kinds.differences()).isTrue();
+        // And the tables truncated in test 9: silver rightly lacks the rows from before each TRUNCATE.
+        for (String table : List.of("kinds", "wipes", "wipes_a", "wipes_b")) {
+            Verifier.TableReport t = report.tables().stream().filter(r -> r.table().equals(table)).findFirst().orElseThrow();
+            assertThat(t.equal()).as(table + ": " + t.summary() + " " + t.differences()).isTrue();
+        }
     }
 
     @Test

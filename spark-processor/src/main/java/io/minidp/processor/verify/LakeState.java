@@ -22,17 +22,32 @@ final class LakeState {
      * before the latest TRUNCATE so selected: the table as it stood at that point.
      */
     static Dataset<Row> at(Dataset<Row> bronze, List<String> keys, Column seen) {
-        Dataset<Row> visible = bronze.filter(seen);
-        Row truncate = visible.filter(col("_op").equalTo("t")).agg(max(Bronze.position())).first();
-        Dataset<Row> changes = visible.filter(col("_op").notEqual("t"));
-        if (!truncate.isNullAt(0)) {
-            Row t = truncate.getStruct(0);
-            changes = changes.filter(Bronze.position().gt(org.apache.spark.sql.functions.struct(
-                    org.apache.spark.sql.functions.lit(t.getLong(0)).as("_commit_lsn"),
-                    org.apache.spark.sql.functions.lit(t.getLong(1)).as("_lsn"),
-                    org.apache.spark.sql.functions.lit(t.getInt(2)).as("_step"))));
+        return latest(sinceLastTruncate(bronze.filter(seen)), keys).filter(col("_op").notEqual("d"));
+    }
+
+    /**
+     * Per key, the change silver must hold: its latest of all, when that is a create, update or read
+     * in a batch silver has applied (up to {@code appliedBatch}) and after the table's latest
+     * TRUNCATE in bronze. A key whose latest change came before that TRUNCATE is gone from silver, or
+     * about to be: bronze takes each batch before silver does.
+     */
+    static Dataset<Row> mustBeInSilver(Dataset<Row> bronze, List<String> keys, long appliedBatch) {
+        return latest(sinceLastTruncate(bronze), keys)
+                .filter(col("_op").isin("c", "u", "r").and(col("_batch_id").leq(appliedBatch)));
+    }
+
+    /** The row changes among {@code events} after the latest TRUNCATE among them; all of them when there is none. */
+    static Dataset<Row> sinceLastTruncate(Dataset<Row> events) {
+        Row truncate = events.filter(col("_op").equalTo("t")).agg(max(Bronze.position())).first();
+        Dataset<Row> changes = events.filter(col("_op").notEqual("t"));
+        if (truncate.isNullAt(0)) {
+            return changes;
         }
-        return latest(changes, keys).filter(col("_op").notEqual("d"));
+        Row t = truncate.getStruct(0);
+        return changes.filter(Bronze.position().gt(org.apache.spark.sql.functions.struct(
+                org.apache.spark.sql.functions.lit(t.getLong(0)).as("_commit_lsn"),
+                org.apache.spark.sql.functions.lit(t.getLong(1)).as("_lsn"),
+                org.apache.spark.sql.functions.lit(t.getInt(2)).as("_step"))));
     }
 
     /** Per key, its latest change of all (a delete or a TRUNCATE included). */

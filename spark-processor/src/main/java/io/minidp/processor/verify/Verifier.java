@@ -340,8 +340,7 @@ public final class Verifier {
             Dataset<Row> bronzeAtSilver = LakeState.atPositions(bronze, keys, silverRows).select(withPosition(typed(source, columns)));
             Diff silverVsBronze = diff(bronzeAtSilver, silverRows, keys, withPositionNames(columns), "bronze", "silver");
             differences.addAll(silverVsBronze.lines());
-            List<Row> missing = LakeState.latest(bronze, keys)
-                    .filter(col("_op").isin("c", "u", "r").and(col("_batch_id").leq(appliedBatch)))
+            List<Row> missing = LakeState.mustBeInSilver(bronze, keys, appliedBatch)
                     .join(silverRows, LakeState.seq(keys), "left_anti")
                     .select(keys.stream().map(k -> col(q(k))).toArray(Column[]::new)).limit(SHOWN).collectAsList();
             for (Row r : missing) {

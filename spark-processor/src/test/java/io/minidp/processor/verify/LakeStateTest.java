@@ -1,0 +1,74 @@
+package io.minidp.processor.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.minidp.processor.LocalSpark;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A table rebuilt from bronze events, with a real Spark: deletes and TRUNCATEs applied. */
+class LakeStateTest {
+
+    @TempDir
+    static Path dir;
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void start() {
+        spark = LocalSpark.builder("lake-state-test", dir).getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    /**
+     * Bronze of one table: keys 1 to 3 created in batch 1, 2 deleted; {@code TRUNCATE; INSERT 1}
+     * in one transaction in batch 2; 4 created in batch 3, 5 in batch 4 (not applied to silver yet).
+     */
+    private static Dataset<Row> bronze() {
+        return spark.sql("""
+                SELECT * FROM VALUES
+                  (1, 'one', 'c', 100L, 100L, 0L, 1L), (2, 'two', 'c', 110L, 110L, 1L, 1L), (3, 'three', 'c', 120L, 120L, 2L, 1L),
+                  (2, null, 'd', 130L, 130L, 3L, 1L),
+                  (null, null, 't', 200L, 190L, 4L, 2L), (1, 'one again', 'c', 200L, 195L, 5L, 2L),
+                  (4, 'four', 'c', 300L, 300L, 6L, 3L), (5, 'five', 'c', 400L, 400L, 7L, 4L)
+                AS bronze(id, v, _op, _commit_lsn, _lsn, _kafka_offset, _batch_id)""");
+    }
+
+    private static List<String> rows(Dataset<Row> state) {
+        return state.orderBy("id").select(functions.concat_ws("=", functions.col("id"), functions.col("v")))
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    }
+
+    @Test
+    void aTruncateHidesEveryEarlierRowAndADeleteItsKey() {
+        assertThat(rows(LakeState.at(bronze(), List.of("id"), functions.col("_commit_lsn").leq(150L))))
+                .containsExactly("1=one", "3=three");
+        assertThat(rows(LakeState.at(bronze(), List.of("id"), functions.col("_commit_lsn").leq(300L))))
+                .containsExactly("1=one again", "4=four");
+    }
+
+    @Test
+    void silverMustHoldOnlyRowsAfterTheLastTruncateInAppliedBatches() {
+        // 3 came before the TRUNCATE, 5 in a batch silver has not applied yet: neither is missing from silver.
+        assertThat(rows(LakeState.mustBeInSilver(bronze(), List.of("id"), 3))).containsExactly("1=one again", "4=four");
+        assertThat(rows(LakeState.mustBeInSilver(bronze(), List.of("id"), 4))).containsExactly("1=one again", "4=four", "5=five");
+    }
+
+    @Test
+    void withoutATruncateEveryLiveKeyCounts() {
+        Dataset<Row> noTruncate = bronze().filter("_op <> 't'");
+        assertThat(rows(LakeState.mustBeInSilver(noTruncate, List.of("id"), 4)))
+                .containsExactly("1=one again", "3=three", "4=four", "5=five");
+    }
+}
