@@ -86,23 +86,46 @@ public final class Verifier {
     private final String slot;
     private final Duration timeout;
     private final LakePaths paths;
+    private final java.util.function.Consumer<String> progress;
 
     public Verifier(SparkSession spark, ProcessorSettings settings, PostgresConfig pg, String slot, Duration timeout) {
+        this(spark, settings, pg, slot, timeout, line -> {});
+    }
+
+    /** As above; each step, as it ends, is also told to {@code progress} (and logged). */
+    public Verifier(SparkSession spark, ProcessorSettings settings, PostgresConfig pg, String slot, Duration timeout,
+            java.util.function.Consumer<String> progress) {
         this.spark = spark;
         this.settings = settings;
         this.pg = pg;
         this.slot = slot;
         this.timeout = timeout;
         this.paths = new LakePaths(settings.lakeRoot());
+        this.progress = progress;
+    }
+
+    private void progress(String format, Object... args) {
+        String line = String.format(format, args);
+        LOG.info(line);
+        progress.accept(line);
+    }
+
+    private static double secondsSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1e9;
     }
 
     public Report run() throws Exception {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password().value());
                 PgSnapshot view = PgSnapshot.take(pg)) {
             String target = view.walLsn();
-            long deadline = System.nanoTime() + timeout.toNanos();
+            long started = System.nanoTime();
+            long deadline = started + timeout.toNanos();
+            progress("verify: PostgreSQL as of LSN %s; waiting until the lake has every change up to it (at most %d s)",
+                    target, timeout.toSeconds());
             String flushed = awaitSlot(c, target, deadline);
+            progress("verify: Debezium %s (%.1f s)", flushed == null ? "has sent them all to Kafka" : "has not sent them all", secondsSince(started));
             for (int attempt = 1; ; attempt++) {
+                long waited = System.nanoTime();
                 Map<TopicPartition, Long> ends = kafkaEnds();
                 Map<TopicPartition, Long> done = awaitCheckpoint(ends, deadline);
                 List<String> behind = new ArrayList<>();
@@ -118,9 +141,14 @@ public final class Verifier {
                                 + (flushed != null ? "Debezium's slot " + slot + " confirmed " + flushed + " of " + target + "; " : "")
                                 + (behind.isEmpty() ? "" : "the processor is " + behind);
                 long appliedBatch = lastCommittedBatch();
+                progress("verify: the processor %s up to batch %d (%.1f s)", behind.isEmpty() ? "has applied them"
+                        : "has not applied them all", appliedBatch, secondsSince(waited));
                 List<TableReport> reports = new ArrayList<>();
                 for (Map.Entry<String, List<String>> t : tables(c).entrySet()) {
-                    reports.add(compare(t.getKey(), t.getValue(), view, appliedBatch));
+                    long compared = System.nanoTime();
+                    TableReport r = compare(t.getKey(), t.getValue(), view, appliedBatch);
+                    progress("verify: %s %s (%.1f s)", r.table(), r.equal() ? "equal" : "DIFFERENT", secondsSince(compared));
+                    reports.add(r);
                 }
                 Report report = new Report(consistent, point, reports);
                 // A record Connect still had in flight on another topic when the slot confirmed (a

@@ -23,9 +23,12 @@ public final class VerifyMain {
 
     public static void main(String[] args) {
         ServiceMain.run("verify", Settings::read, s -> {
+            long started = System.nanoTime();
             SparkSession spark = LakeSession.forQuery(s.lake());
+            System.err.printf("verify: Spark started (%.1f s)%n", (System.nanoTime() - started) / 1e9);
             try {
-                Verifier.Report report = new Verifier(spark, s.lake(), s.postgres(), s.slot(), s.timeout()).run();
+                Verifier.Report report = new Verifier(spark, s.lake(), s.postgres(), s.slot(), s.timeout(),
+                        System.err::println).run();
                 return Verifier.print(report, System.out) ? 0 : 1;
             } finally {
                 spark.stop();
