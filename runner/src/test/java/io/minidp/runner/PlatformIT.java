@@ -108,6 +108,31 @@ class PlatformIT {
         assertThat(run("resnapshot", "products")).contains("Asked Debezium to re-read [products]")
                 .contains("products: done, 201 rows read (201 in PostgreSQL when asked)");
         assertThat(run("verify")).contains("verify: the lake equals PostgreSQL").doesNotContain("DIFFERENT");
+
+        // A primary key changed: that table's apply stops, status and verify say so and how to resume,
+        // and ./platform resnapshot --rebuild brings it back, exact, with its new key.
+        run("sql", "CREATE TABLE rekeyed (id integer PRIMARY KEY, code text NOT NULL);"
+                + " INSERT INTO rekeyed SELECT g, 'c' || g FROM generate_series(1, 20) g");
+        awaitQueryCount("SELECT count(*) AS n FROM silver.rekeyed", "20");
+        run("sql", "ALTER TABLE rekeyed DROP CONSTRAINT rekeyed_pkey, ADD PRIMARY KEY (id, code);"
+                + " INSERT INTO rekeyed VALUES (21, 'c21'); UPDATE rekeyed SET code = 'x1' WHERE id = 1");
+        platform.awaitLogLine("spark-processor", "the apply of rekeyed stopped", 0, Duration.ofMinutes(2));
+        for (int i = 0; i < 30 && !run("status").contains("STOPPED"); i++) {
+            Thread.sleep(1000);
+        }
+        assertThat(run("status")).contains("its primary key changed from (id) to (id, code)")
+                .contains("./platform resnapshot --rebuild rekeyed");
+        TestPlatform.Result stoppedVerify = platform.attempt("verify");
+        assertThat(stoppedVerify.code()).isEqualTo(1);
+        assertThat(stoppedVerify.output()).containsPattern("rekeyed +DIFFERENT +its apply is stopped")
+                .containsPattern("orders +EQUAL");
+        assertThat(run("resnapshot", "--rebuild", "rekeyed"))
+                .contains("rekeyed: its bronze and silver are archived")
+                .contains("rekeyed: done, 21 rows read (21 in PostgreSQL when asked)");
+        awaitQueryCount("SELECT count(*) AS n FROM silver.rekeyed WHERE code = 'x1' OR id = 21", "2");
+        assertThat(run("status")).doesNotContain("STOPPED");
+        assertThat(run("verify")).containsPattern("rekeyed +EQUAL").contains("verify: the lake equals PostgreSQL");
+
         assertThat(run("query", "SELECT count(*) AS n FROM gold.daily_product_sales WHERE revenue > 0"))
                 .containsPattern("\\|\\s*n\\|").containsPattern("\\|\\s*[1-9]\\d*\\|");
         // Answered by the query service, which only reads.
