@@ -1,5 +1,6 @@
 package io.minidp.consumer;
 
+import io.minidp.common.cdc.CdcTopics;
 import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.KafkaConfig;
 import io.minidp.common.config.RegistryConfig;
@@ -40,7 +41,7 @@ public record ConsumerSettings(KafkaConfig kafka, RegistryConfig registry, Strin
 
     /** prefix.schema.table, and nothing else: not the heartbeat topic, not the dead letters. */
     public Pattern topicPattern() {
-        return Pattern.compile(Pattern.quote(topicPrefix) + "\\.[^.]+\\.[^.]+");
+        return new CdcTopics(topicPrefix).tables();
     }
 
     private static String name(String value) {

@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.minidp.common.avro.SchemaRegistryClient;
+import io.minidp.common.cdc.CdcTopics;
 import io.minidp.common.cdc.Signals;
 import io.minidp.common.avro.UnknownSchemaException;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public final class ChangeDecoder {
 
     public ChangeDecoder(SchemaRegistryClient registry, String topicPrefix) {
         this.registry = registry;
-        this.topics = Pattern.compile(Pattern.quote(topicPrefix) + "\\.([^.]+)\\.([^.]+)");
+        this.topics = new CdcTopics(topicPrefix).tables();
     }
 
     /** The Kafka topics this decoder reads, as a regular expression for Spark's subscribePattern. */

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.not;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.minidp.common.cdc.CdcTopics;
 import io.minidp.common.config.PostgresConfig;
 import io.minidp.processor.ProcessorSettings;
 import io.minidp.processor.lake.LakePaths;
@@ -236,7 +237,7 @@ public final class Verifier {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafka().bootstrapServers());
         try (Admin admin = Admin.create(p)) {
-            Pattern topics = Pattern.compile(Pattern.quote(settings.topicPrefix()) + "\\.[^.]+\\.[^.]+");
+            Pattern topics = new CdcTopics(settings.topicPrefix()).tables();
             Set<String> names = admin.listTopics().names().get();
             Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
             for (var d : admin.describeTopics(names.stream().filter(n -> topics.matcher(n).matches()).toList())
