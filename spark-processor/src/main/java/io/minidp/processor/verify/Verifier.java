@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -87,7 +88,7 @@ public final class Verifier {
     private final String slot;
     private final Duration timeout;
     private final LakePaths paths;
-    private final java.util.function.Consumer<String> progress;
+    private final Consumer<String> progress;
 
     public Verifier(SparkSession spark, ProcessorSettings settings, PostgresConfig pg, String slot, Duration timeout) {
         this(spark, settings, pg, slot, timeout, line -> {});
@@ -95,7 +96,7 @@ public final class Verifier {
 
     /** As above; each step, as it ends, is also told to {@code progress} (and logged). */
     public Verifier(SparkSession spark, ProcessorSettings settings, PostgresConfig pg, String slot, Duration timeout,
-            java.util.function.Consumer<String> progress) {
+            Consumer<String> progress) {
         this.spark = spark;
         this.settings = settings;
         this.pg = pg;
@@ -124,7 +125,8 @@ public final class Verifier {
             progress("verify: PostgreSQL as of LSN %s; waiting until the lake has every change up to it (at most %d s)",
                     target, timeout.toSeconds());
             String flushed = awaitSlot(c, target, deadline);
-            progress("verify: Debezium %s (%.1f s)", flushed == null ? "has sent them all to Kafka" : "has not sent them all", secondsSince(started));
+            progress("verify: Debezium %s (%.1f s)", flushed == null ? "has sent them all to Kafka" : "has not sent them all",
+                    secondsSince(started));
             for (int attempt = 1; ; attempt++) {
                 long waited = System.nanoTime();
                 Map<TopicPartition, Long> ends = kafkaEnds();
