@@ -38,16 +38,51 @@ final class LakeState {
 
     /** The row changes among {@code events} after the latest TRUNCATE among them; all of them when there is none. */
     static Dataset<Row> sinceLastTruncate(Dataset<Row> events) {
-        Row truncate = events.filter(col("_op").equalTo("t")).agg(max(Bronze.position())).first();
+        Column truncate = lastTruncate(events);
         Dataset<Row> changes = events.filter(col("_op").notEqual("t"));
+        return truncate == null ? changes : changes.filter(Bronze.position().gt(truncate));
+    }
+
+    /**
+     * The silver rows behind bronze, which silver should have replaced: older than the latest
+     * change bronze holds for their key in the batches silver has applied (an update or a delete
+     * silver missed), or older than the latest TRUNCATE in those batches. Silver may be ahead (the
+     * batch after {@code appliedBatch} under way), never behind. The key columns, then
+     * {@code _missed}: the operation silver missed ({@code u}, {@code d}, ... or {@code TRUNCATE}).
+     */
+    static Dataset<Row> behindInSilver(Dataset<Row> bronze, List<String> keys, long appliedBatch, Dataset<Row> silver) {
+        Dataset<Row> applied = bronze.filter(col("_batch_id").leq(appliedBatch));
+        Column[] keyColumns = keys.stream().map(k -> col(q(k))).toArray(Column[]::new);
+        Column truncate = lastTruncate(applied);
+        Dataset<Row> last = latest(applied, keys).select(withExtra(keyColumns,
+                Bronze.position().as("_bronze_position"), col("_op").as("_bronze_op")));
+        Column silverPosition = col("_silver_position");
+        Column behind = col("_bronze_position").isNotNull().and(silverPosition.lt(col("_bronze_position")));
+        Column truncated = truncate == null ? org.apache.spark.sql.functions.lit(false) : silverPosition.lt(truncate);
+        return silver.select(withExtra(keyColumns, Bronze.position().as("_silver_position")))
+                .join(last, seq(keys), "left_outer")
+                .filter(behind.or(truncated))
+                .select(withExtra(keyColumns, org.apache.spark.sql.functions.when(truncated, "TRUNCATE")
+                        .otherwise(col("_bronze_op")).as("_missed")));
+    }
+
+    /** The position of the latest TRUNCATE among {@code events}, as a literal; null when there is none. */
+    private static Column lastTruncate(Dataset<Row> events) {
+        Row truncate = events.filter(col("_op").equalTo("t")).agg(max(Bronze.position())).first();
         if (truncate.isNullAt(0)) {
-            return changes;
+            return null;
         }
         Row t = truncate.getStruct(0);
-        return changes.filter(Bronze.position().gt(org.apache.spark.sql.functions.struct(
+        return org.apache.spark.sql.functions.struct(
                 org.apache.spark.sql.functions.lit(t.getLong(0)).as("_commit_lsn"),
                 org.apache.spark.sql.functions.lit(t.getLong(1)).as("_lsn"),
-                org.apache.spark.sql.functions.lit(t.getInt(2)).as("_step"))));
+                org.apache.spark.sql.functions.lit(t.getInt(2)).as("_step"));
+    }
+
+    private static Column[] withExtra(Column[] columns, Column... extra) {
+        Column[] all = java.util.Arrays.copyOf(columns, columns.length + extra.length);
+        System.arraycopy(extra, 0, all, columns.length, extra.length);
+        return all;
     }
 
     /** Per key, its latest change of all (a delete or a TRUNCATE included). */

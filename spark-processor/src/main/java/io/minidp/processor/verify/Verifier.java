@@ -56,9 +56,10 @@ import org.apache.spark.storage.StorageLevel;
  *       bronze that the view sees (deletes and TRUNCATEs applied). The database may go on
  *       changing meanwhile: what it does after the view is not compared, so lag is never reported
  *       as a difference, and a lost change always is;</li>
- *   <li>silver with bronze: every silver row must be the change bronze holds at its position, and
- *       every key bronze last wrote (in a batch silver had applied) must be in silver. A row
- *       changed by hand in silver is found.</li>
+ *   <li>silver with bronze: every silver row must be the change bronze holds at its position;
+ *       every key bronze last wrote (in a batch silver had applied, after the latest TRUNCATE)
+ *       must be in silver; and no silver row may be behind bronze (an update, delete or TRUNCATE
+ *       it missed). A row changed by hand in silver is found.</li>
  * </ol>
  *
  * <p>Rows by key and every column; the first differences are reported by key and column. Types
@@ -381,11 +382,21 @@ public final class Verifier {
                 }
                 differences.add("key " + key + ": in bronze, missing in silver");
             }
+            List<Row> behind = LakeState.behindInSilver(bronze, keys, appliedBatch, silver).limit(SHOWN).collectAsList();
+            for (Row r : behind) {
+                Map<String, Object> key = new LinkedHashMap<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    key.put(keys.get(i), r.get(i));
+                }
+                String missed = r.getString(keys.size());
+                differences.add("key " + key + ": silver is behind bronze, it missed "
+                        + ("TRUNCATE".equals(missed) ? "a TRUNCATE" : "d".equals(missed) ? "a delete" : "a later change"));
+            }
             boolean equal = differences.isEmpty() && atView.leftRows() == atView.rightRows();
             String summary = String.format("%,d rows in PostgreSQL, %,d in the lake as of the same point, %,d in silver%s",
                     atView.leftRows(), atView.rightRows(), silverRows.count(),
-                    atView.bad() + silverVsBronze.bad() + missing.size() > 0 ? String.format("; %,d rows differ",
-                            atView.bad() + silverVsBronze.bad() + missing.size()) : "");
+                    atView.bad() + silverVsBronze.bad() + missing.size() + behind.size() > 0 ? String.format("; %,d rows differ",
+                            atView.bad() + silverVsBronze.bad() + missing.size() + behind.size()) : "");
             return new TableReport(table, equal, summary, differences.subList(0, Math.min(differences.size(), 3 * SHOWN)));
         } finally {
             silver.unpersist();

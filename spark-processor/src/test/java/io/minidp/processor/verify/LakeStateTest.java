@@ -65,6 +65,33 @@ class LakeStateTest {
         assertThat(rows(LakeState.mustBeInSilver(bronze(), List.of("id"), 4))).containsExactly("1=one again", "4=four", "5=five");
     }
 
+    private static Dataset<Row> silver(String values) {
+        return spark.sql("SELECT * FROM VALUES " + values + " AS silver(id, v, _op, _commit_lsn, _lsn)");
+    }
+
+    private static List<String> missed(Dataset<Row> behind) {
+        return behind.orderBy("id").select(functions.concat_ws("=", functions.col("id"), functions.col("_missed")))
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    }
+
+    @Test
+    void silverUpToDateOrAheadOfTheAppliedBatchesIsNotBehind() {
+        // 5 comes from batch 4, which silver has started to apply: ahead, not wrong.
+        Dataset<Row> right = silver("(1, 'one again', 'c', 200L, 195L), (4, 'four', 'c', 300L, 300L), (5, 'five', 'c', 400L, 400L)");
+        assertThat(missed(LakeState.behindInSilver(bronze(), List.of("id"), 3, right))).isEmpty();
+    }
+
+    @Test
+    void silverRowsThatMissedADeleteAnUpdateOrATruncateAreNamed() {
+        Dataset<Row> beforeTheTruncate = silver("(1, 'one', 'c', 100L, 100L), (3, 'three', 'c', 120L, 120L),"
+                + " (4, 'four', 'c', 300L, 300L)");
+        assertThat(missed(LakeState.behindInSilver(bronze(), List.of("id"), 3, beforeTheTruncate)))
+                .containsExactly("1=TRUNCATE", "3=TRUNCATE");
+        Dataset<Row> noTruncate = bronze().filter("_op <> 't'");
+        Dataset<Row> stale = silver("(1, 'one', 'c', 100L, 100L), (2, 'two', 'c', 110L, 110L), (3, 'three', 'c', 120L, 120L)");
+        assertThat(missed(LakeState.behindInSilver(noTruncate, List.of("id"), 3, stale))).containsExactly("1=c", "2=d");
+    }
+
     @Test
     void withoutATruncateEveryLiveKeyCounts() {
         Dataset<Row> noTruncate = bronze().filter("_op <> 't'");
