@@ -376,20 +376,12 @@ public final class Verifier {
                     .join(silverRows, LakeState.seq(keys), "left_anti")
                     .select(keys.stream().map(k -> col(q(k))).toArray(Column[]::new)).limit(SHOWN).collectAsList();
             for (Row r : missing) {
-                Map<String, Object> key = new LinkedHashMap<>();
-                for (int i = 0; i < keys.size(); i++) {
-                    key.put(keys.get(i), r.get(i));
-                }
-                differences.add("key " + key + ": in bronze, missing in silver");
+                differences.add("key " + keyOf(r, keys) + ": in bronze, missing in silver");
             }
             List<Row> behind = LakeState.behindInSilver(bronze, keys, appliedBatch, silver).limit(SHOWN).collectAsList();
             for (Row r : behind) {
-                Map<String, Object> key = new LinkedHashMap<>();
-                for (int i = 0; i < keys.size(); i++) {
-                    key.put(keys.get(i), r.get(i));
-                }
                 String missed = r.getString(keys.size());
-                differences.add("key " + key + ": silver is behind bronze, it missed "
+                differences.add("key " + keyOf(r, keys) + ": silver is behind bronze, it missed "
                         + ("TRUNCATE".equals(missed) ? "a TRUNCATE" : "d".equals(missed) ? "a delete" : "a later change"));
             }
             boolean equal = differences.isEmpty() && atView.leftRows() == atView.rightRows();
@@ -416,6 +408,15 @@ public final class Verifier {
     /** {@code columns} of {@code source}, cast to PostgreSQL's types as Spark's JDBC reader gives them. */
     private static Column[] typed(Dataset<Row> source, List<String> columns) {
         return columns.stream().map(c -> col(q(c)).cast(source.schema().apply(c).dataType()).as(c)).toArray(Column[]::new);
+    }
+
+    /** The key of a row whose first columns are {@code keys}, by name. */
+    private static Map<String, Object> keyOf(Row r, List<String> keys) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            key.put(keys.get(i), r.get(i));
+        }
+        return key;
     }
 
     private static Column[] withPosition(Column[] columns) {
