@@ -1,8 +1,11 @@
 package io.minidp.processor.verify;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -90,6 +93,8 @@ public final class Verifier {
     private final Duration timeout;
     private final LakePaths paths;
     private final Consumer<String> progress;
+    /** Spark jobs started while {@link #run} runs (logged per table: each is a pass over data). */
+    private final java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
 
     public Verifier(SparkSession spark, ProcessorSettings settings, PostgresConfig pg, String slot, Duration timeout) {
         this(spark, settings, pg, slot, timeout, line -> {});
@@ -118,6 +123,21 @@ public final class Verifier {
     }
 
     public Report run() throws Exception {
+        org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                jobs.incrementAndGet();
+            }
+        };
+        spark.sparkContext().addSparkListener(counter);
+        try {
+            return compareAll();
+        } finally {
+            spark.sparkContext().removeSparkListener(counter);
+        }
+    }
+
+    private Report compareAll() throws Exception {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password().value());
                 PgSnapshot view = PgSnapshot.take(pg)) {
             String target = view.walLsn();
@@ -150,8 +170,10 @@ public final class Verifier {
                 List<TableReport> reports = new ArrayList<>();
                 for (Map.Entry<String, List<String>> t : tables(c).entrySet()) {
                     long compared = System.nanoTime();
+                    int jobsBefore = jobs.get();
                     TableReport r = compare(t.getKey(), t.getValue(), view, appliedBatch);
                     progress("verify: %s %s (%.1f s)", r.table(), r.equal() ? "equal" : "DIFFERENT", secondsSince(compared));
+                    LOG.info("verify: {} took {} Spark jobs", r.table(), jobs.get() - jobsBefore);
                     reports.add(r);
                 }
                 Report report = new Report(consistent, point, reports);
@@ -343,12 +365,24 @@ public final class Verifier {
             return new TableReport(table, n == 0, "no silver table" + (n == 0 ? " (and no rows in PostgreSQL)"
                     : "; PostgreSQL has " + n + " rows"), List.of());
         }
-        // Silver first, then bronze: bronze then holds every change silver has applied.
+        // Silver first, then bronze: bronze then holds every change silver has applied. Delta pins a
+        // table's version when it is loaded, so silver's first job runs before bronze is loaded.
         Dataset<Row> silver = spark.read().format("delta").load(silverPath).persist(StorageLevel.MEMORY_AND_DISK());
-        silver.count();
+        Column[] keyColumns = keys.stream().map(k -> col(q(k))).toArray(Column[]::new);
+        Row silverCounts = silver.agg(count(lit(1)), countDistinct(keyColumns[0],
+                java.util.Arrays.copyOfRange(keyColumns, 1, keyColumns.length))).first();
+        long silverRowCount = silverCounts.getLong(0);
         Dataset<Row> bronze = spark.read().format("delta").load(bronzePath).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             List<String> differences = new ArrayList<>();
+            long bad = 0;
+            if (silverCounts.getLong(1) != silverRowCount) {
+                List<Row> twice = silver.groupBy(keyColumns).count().filter(col("count").gt(1)).limit(SHOWN).collectAsList();
+                for (Row r : twice) {
+                    differences.add("key " + keyOf(r, keys) + ": " + r.getLong(keys.size()) + " rows in silver");
+                }
+                bad += silverRowCount - silverCounts.getLong(1);
+            }
             List<String> columns = new ArrayList<>();
             for (StructField f : source.schema().fields()) {
                 if (!List.of(bronze.columns()).contains(f.name()) || !List.of(silver.columns()).contains(f.name())) {
@@ -364,7 +398,9 @@ public final class Verifier {
                     pgRows = pgRows.withColumn(c, plainDecimal(col(q(c))));
                 }
             }
-            Dataset<Row> lake = LakeState.at(bronze, keys, view.sees(lsn(view.walLsn()))).select(typed(source, columns));
+            Column seen = view.sees(lsn(view.walLsn()));
+            LakeState.Truncates truncates = LakeState.truncates(bronze, seen, appliedBatch);
+            Dataset<Row> lake = LakeState.at(bronze, keys, seen, truncates.seen()).select(typed(source, columns));
             Diff atView = diff(pgRows, lake, keys, columns, "PostgreSQL", "the lake");
             differences.addAll(atView.lines());
 
@@ -372,23 +408,24 @@ public final class Verifier {
             Dataset<Row> bronzeAtSilver = LakeState.atPositions(bronze, keys, silverRows).select(withPosition(typed(source, columns)));
             Diff silverVsBronze = diff(bronzeAtSilver, silverRows, keys, withPositionNames(columns), "bronze", "silver");
             differences.addAll(silverVsBronze.lines());
-            List<Row> missing = LakeState.mustBeInSilver(bronze, keys, appliedBatch)
+            // Keys silver lacks and rows it holds behind bronze, in one job: _missed is what silver
+            // missed (null: the key itself).
+            Dataset<Row> missing = LakeState.mustBeInSilver(bronze, keys, appliedBatch, truncates.all())
                     .join(silverRows, LakeState.seq(keys), "left_anti")
-                    .select(keys.stream().map(k -> col(q(k))).toArray(Column[]::new)).limit(SHOWN).collectAsList();
-            for (Row r : missing) {
-                differences.add("key " + keyOf(r, keys) + ": in bronze, missing in silver");
-            }
-            List<Row> behind = LakeState.behindInSilver(bronze, keys, appliedBatch, silver).limit(SHOWN).collectAsList();
-            for (Row r : behind) {
+                    .select(LakeState.withExtra(keyColumns, lit(null).cast("string").as("_missed")));
+            Dataset<Row> behind = LakeState.behindInSilver(bronze, keys, appliedBatch, silver, truncates.applied());
+            List<Row> notApplied = missing.unionByName(behind).limit(2 * SHOWN).collectAsList();
+            for (Row r : notApplied) {
                 String missed = r.getString(keys.size());
-                differences.add("key " + keyOf(r, keys) + ": silver is behind bronze, it missed "
-                        + ("TRUNCATE".equals(missed) ? "a TRUNCATE" : "d".equals(missed) ? "a delete" : "a later change"));
+                differences.add("key " + keyOf(r, keys) + (missed == null ? ": in bronze, missing in silver"
+                        : ": silver is behind bronze, it missed " + ("TRUNCATE".equals(missed) ? "a TRUNCATE"
+                                : "d".equals(missed) ? "a delete" : "a later change")));
             }
+            bad += atView.bad() + silverVsBronze.bad() + notApplied.size();
             boolean equal = differences.isEmpty() && atView.leftRows() == atView.rightRows();
             String summary = String.format("%,d rows in PostgreSQL, %,d in the lake as of the same point, %,d in silver%s",
-                    atView.leftRows(), atView.rightRows(), silverRows.count(),
-                    atView.bad() + silverVsBronze.bad() + missing.size() + behind.size() > 0 ? String.format("; %,d rows differ",
-                            atView.bad() + silverVsBronze.bad() + missing.size() + behind.size()) : "");
+                    atView.leftRows(), atView.rightRows(), silverRowCount,
+                    bad > 0 ? String.format("; %,d rows differ", bad) : "");
             return new TableReport(table, equal, summary, differences.subList(0, Math.min(differences.size(), 3 * SHOWN)));
         } finally {
             silver.unpersist();
@@ -420,10 +457,7 @@ public final class Verifier {
     }
 
     private static Column[] withPosition(Column[] columns) {
-        Column[] all = java.util.Arrays.copyOf(columns, columns.length + 2);
-        all[columns.length] = col("_commit_lsn");
-        all[columns.length + 1] = col("_lsn");
-        return all;
+        return LakeState.withExtra(columns, col("_commit_lsn"), col("_lsn"));
     }
 
     private static List<String> withPositionNames(List<String> columns) {
@@ -449,9 +483,12 @@ public final class Verifier {
         Dataset<Row> joined = left.as("l").join(right.as("r"), on, "full_outer");
         Column leftMissing = col("l." + q(keys.get(0))).isNull();
         Column rightMissing = col("r." + q(keys.get(0))).isNull();
-        Dataset<Row> differing = joined.filter(leftMissing.or(rightMissing).or(not(same)));
-        List<Row> bad = differing.limit(SHOWN).collectAsList();
-        long badCount = bad.size() < SHOWN ? bad.size() : differing.count();
+        Column differs = leftMissing.or(rightMissing).or(not(same));
+        // The rows on each side and those that differ in one job; the first few only when any do.
+        Row counts = joined.agg(count(when(not(leftMissing), 1)), count(when(not(rightMissing), 1)),
+                count(when(differs, 1))).first();
+        long badCount = counts.getLong(2);
+        List<Row> bad = badCount == 0 ? List.of() : joined.filter(differs).limit(SHOWN).collectAsList();
         int n = columns.size();
         List<String> lines = new ArrayList<>();
         for (Row r : bad) {
@@ -479,7 +516,7 @@ public final class Verifier {
                 lines.add("key " + keyOf + ": " + String.join("; ", cols));
             }
         }
-        return new Diff(left.count(), right.count(), badCount, lines);
+        return new Diff(counts.getLong(0), counts.getLong(1), badCount, lines);
     }
 
     /** A pg_lsn's text ({@code 16/B374D848}) as the number Debezium sends. */
