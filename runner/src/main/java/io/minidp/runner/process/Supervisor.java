@@ -25,9 +25,9 @@ import java.util.OptionalLong;
  * minute of its start. The shell is the supervisor because it is already there, waiting for the
  * process: no daemon of its own to start, watch or restart, and it works after {@code up} returns.
  *
- * <p>Files: {@code <service>.pid} (the shell's pid and start time, so a reused pid is not mistaken
- * for ours), {@code <service>.child} (the service's current pid, rewritten by the shell at each
- * start, absent while it waits to restart), {@code <service>.exit} (the exit code, once the shell
+ * <p>Files: {@code <service>.pid} (the shell's pid and start, so a reused pid is not mistaken
+ * for ours: see {@link Start}), {@code <service>.child} (the service's current pid and start,
+ * rewritten by the shell at each start, absent while it waits to restart), {@code <service>.exit} (the exit code, once the shell
  * is done), {@code <service>.restarts} (count, last exit code, time) and {@code <service>.stopped}
  * (the runner stopped it: the shell must not restart it).
  */
@@ -35,11 +35,12 @@ public final class Supervisor {
 
     private static final String WRAPPER = """
             base="$0"; policy="$1"; shift; name="${base##*/}"; delay=1; n=0
+            ticks() { read -r s 2>/dev/null < "/proc/$1/stat" || return 0; set -- ${s##*) }; echo " ticks:${20}"; }
             while :; do
               if [ -n "${READY_FILE:-}" ]; then rm -f "$READY_FILE"; fi
               "$@" </dev/null &
               child=$!
-              echo "$child" > "$base.child.tmp" && mv -f "$base.child.tmp" "$base.child"
+              echo "$child$(ticks "$child")" > "$base.child.tmp" && mv -f "$base.child.tmp" "$base.child"
               began=$(date +%s)
               wait "$child"; code=$?
               if [ "$policy" != on-failure ] || [ "$code" -eq 0 ] || [ -e "$base.stopped" ]; then
@@ -60,15 +61,61 @@ public final class Supervisor {
             """;
 
     /**
-     * How far a process's start may lie from the time written down for it and still be ours: the
-     * JVM derives start times from the boot time, which it knows to the second only.
+     * How far a process's start instant may lie from the one written down for it and still be
+     * ours: the JVM derives start instants from the boot time, which it knows to the second only.
      */
     private static final long SAME_START_MILLIS = 3_000;
 
     /** Whether the shell starts a failed service again. */
     public enum Restart { NO, ON_FAILURE }
 
-    private record Identity(long pid, long startedMillis) {}
+    private record Identity(long pid, Start start) {}
+
+    /**
+     * When a process started, to tell it from a later one given the same pid. Where the kernel has
+     * {@code /proc}, its start in clock ticks since boot ({@code ticks:N}): fixed for the process's
+     * life whatever the wall clock does. The start instant the JVM gives is derived from the boot
+     * time, which moves when a machine is suspended and resumed or its clock is stepped: after a
+     * laptop slept, every running service then looked dead to {@code status} and {@code down}.
+     * Elsewhere, and in files older runners wrote, the start instant in milliseconds.
+     */
+    record Start(boolean ticks, long value) {
+
+        static Start parse(String text) {
+            return text.startsWith("ticks:") ? new Start(true, Long.parseLong(text.substring(6)))
+                    : new Start(false, Long.parseLong(text));
+        }
+
+        /** The start of {@code pid} measured as this one was; empty when the process is gone. */
+        Optional<Start> of(long pid) {
+            if (ticks) {
+                return procTicks(pid).stream().mapToObj(t -> new Start(true, t)).findFirst();
+            }
+            return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).map(i -> new Start(false, i.toEpochMilli()));
+        }
+
+        /** Whether {@code now}, measured the same way, is the same start (0 ms: unknown, taken as the same). */
+        boolean same(Start now) {
+            return ticks ? value == now.value : value == 0 || Math.abs(value - now.value) <= SAME_START_MILLIS;
+        }
+
+        @Override
+        public String toString() {
+            return ticks ? "ticks:" + value : Long.toString(value);
+        }
+    }
+
+    /** Field 22 of {@code /proc/<pid>/stat}, the start in clock ticks since boot; empty without /proc or process. */
+    static OptionalLong procTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // The command name, in parentheses, may hold spaces: count the fields after it (state is the 3rd).
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return OptionalLong.of(Long.parseLong(fields[19]));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
 
     private final Path runDir;
 
@@ -196,19 +243,14 @@ public final class Supervisor {
         }
     }
 
-    /** {@code pid startMillis}: the start time tells our process from a later one that got the same pid. */
+    /** {@code pid start} ({@link Start}): the start tells our process from a later one that got the same pid. */
     private static String identity(long pid) {
-        return pid + " " + startMillis(pid);
-    }
-
-    private static long startMillis(long pid) {
-        return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).map(Instant::toEpochMilli).orElse(0L);
+        return pid + " " + new Start(procTicks(pid).isPresent(), 0).of(pid).orElse(new Start(false, 0));
     }
 
     private static boolean alive(Identity id) {
-        return ProcessHandle.of(id.pid()).filter(ProcessHandle::isAlive)
-                .map(h -> id.startedMillis() == 0 || Math.abs(startMillis(id.pid()) - id.startedMillis()) <= SAME_START_MILLIS)
-                .orElse(false);
+        return ProcessHandle.of(id.pid()).filter(ProcessHandle::isAlive).isPresent()
+                && id.start().of(id.pid()).map(id.start()::same).orElse(false);
     }
 
     /**
@@ -246,10 +288,10 @@ public final class Supervisor {
         String[] parts = text.split(" ");
         try {
             if (parts.length == 2) {
-                return new Identity(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+                return new Identity(Long.parseLong(parts[0]), Start.parse(parts[1]));
             }
             if (parts.length == 4) {
-                return new Identity(Long.parseLong(parts[2]), Long.parseLong(parts[3]));
+                return new Identity(Long.parseLong(parts[2]), Start.parse(parts[3]));
             }
         } catch (NumberFormatException e) {
             // Falls through to the error.
@@ -262,8 +304,11 @@ public final class Supervisor {
     private Optional<Identity> readChild(String service) {
         Path file = runDir.resolve(service + ".child");
         try {
-            long pid = Long.parseLong(Files.readString(file).strip());
-            return Optional.of(new Identity(pid, Files.getLastModifiedTime(file).toMillis()));
+            // "pid ticks:N"; a shell without /proc, or a child gone before it looked, writes the pid
+            // alone, and the file's time then stands for the start.
+            String[] parts = Files.readString(file).strip().split(" ");
+            Start start = parts.length > 1 ? Start.parse(parts[1]) : new Start(false, Files.getLastModifiedTime(file).toMillis());
+            return Optional.of(new Identity(Long.parseLong(parts[0]), start));
         } catch (NoSuchFileException e) {
             return legacyChild(service);
         } catch (IOException | NumberFormatException e) {
@@ -276,7 +321,7 @@ public final class Supervisor {
     private Optional<Identity> legacyChild(String service) {
         try {
             String[] parts = Files.readString(pidFile(service)).strip().split(" ");
-            return parts.length == 4 ? Optional.of(new Identity(Long.parseLong(parts[0]), Long.parseLong(parts[1])))
+            return parts.length == 4 ? Optional.of(new Identity(Long.parseLong(parts[0]), Start.parse(parts[1])))
                     : Optional.empty();
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();

@@ -94,6 +94,61 @@ class SupervisorTest {
     }
 
     @Test
+    void theStartsWrittenDownAreTheKernelsClockTicksNotTheWallClock() throws Exception {
+        start("svc", "exec sleep 60", Supervisor.Restart.ON_FAILURE);
+        ProcessState s = await("svc", ProcessState::running, "running");
+
+        long pid = s.pid().orElseThrow();
+        assertThat(Files.readString(dir.resolve("run/svc.child")).strip())
+                .isEqualTo(pid + " ticks:" + Supervisor.procTicks(pid).getAsLong());
+        String[] shell = Files.readString(dir.resolve("run/svc.pid")).strip().split(" ");
+        assertThat(shell[1]).isEqualTo("ticks:" + Supervisor.procTicks(Long.parseLong(shell[0])).getAsLong());
+    }
+
+    /**
+     * A machine suspended and resumed moves the boot time the JVM derives start instants from: a
+     * shell written down by its start instant then looks like another process. By ticks it does not.
+     */
+    @Test
+    void aLivingShellWrittenDownByItsTicksIsOursAndOneWithOtherTicksIsNot() throws Exception {
+        Process shell = new ProcessBuilder("sleep", "60").start();
+        try {
+            Files.createDirectories(dir.resolve("run"));
+            long ticks = Supervisor.procTicks(shell.pid()).getAsLong();
+            Files.writeString(dir.resolve("run/kafka.pid"), shell.pid() + " ticks:" + ticks + "\n");
+            assertThat(supervisor().state("kafka").supervised()).as("our shell, waiting to start kafka").isTrue();
+
+            Files.writeString(dir.resolve("run/kafka.pid"), shell.pid() + " ticks:" + (ticks - 1) + "\n");
+            ProcessState other = supervisor().state("kafka");
+            assertThat(other.supervised()).as("a later process with our shell's pid").isFalse();
+            assertThat(other.exitCode()).hasValue(137);
+        } finally {
+            shell.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void theStartOfAProcessIsField22OfItsStatEvenWithSpacesAndParenthesesInItsName() throws Exception {
+        Path odd = dir.resolve("a (b) c");
+        Files.createSymbolicLink(odd, Path.of("/bin/sleep"));
+        Process p = new ProcessBuilder(odd.toString(), "60").start();
+        try {
+            assertThat(Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"))).contains("(a (b) c)");
+            // The JVM's start instant is the boot time plus these ticks: the same start, told by the JVM's own parser.
+            long bootSeconds = Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.startsWith("btime "))
+                    .mapToLong(l -> Long.parseLong(l.substring(6).strip())).findFirst().orElseThrow();
+            long ticksPerSecond = Long.parseLong(new String(new ProcessBuilder("getconf", "CLK_TCK").start()
+                    .getInputStream().readAllBytes()).strip());
+            long started = ProcessHandle.of(p.pid()).orElseThrow().info().startInstant().orElseThrow().toEpochMilli();
+            long ticks = Supervisor.procTicks(p.pid()).getAsLong();
+            assertThat(bootSeconds * 1000 + ticks * 1000 / ticksPerSecond).isCloseTo(started, org.assertj.core.data.Offset.offset(1000L));
+            assertThat(Supervisor.procTicks(999_999_999L)).isEmpty();
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void aLongRunningServiceThatFailsIsStartedAgainAndTheRestartIsRecorded() throws Exception {
         Path marker = dir.resolve("failed-once");
         start("svc", "if [ -e " + marker + " ]; then exec sleep 60; else touch " + marker + "; exit 3; fi",
