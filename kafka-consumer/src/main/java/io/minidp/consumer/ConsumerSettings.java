@@ -20,16 +20,15 @@ public record ConsumerSettings(KafkaConfig kafka, RegistryConfig registry, Strin
 
     public enum LogEvents { ALL, SAMPLE, NONE }
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._\\-]{1,200}");
 
     public static ConsumerSettings read(ConfigReader r) {
-        String prefix = r.parsed("CDC_TOPIC_PREFIX", null, ConsumerSettings::name, "cdc");
+        String prefix = CdcTopics.read(r).prefix();
         return new ConsumerSettings(
                 KafkaConfig.read(r),
                 RegistryConfig.read(r),
                 prefix,
-                r.parsed("CONSUMER_GROUP_ID", "minidp-consumer", ConsumerSettings::name, ""),
-                r.parsed("CONSUMER_DLQ_TOPIC", prefix + ".dead-letters", ConsumerSettings::name, ""),
+                r.parsed("CONSUMER_GROUP_ID", "minidp-consumer", KafkaConfig::name, ""),
+                r.parsed("CONSUMER_DLQ_TOPIC", prefix + ".dead-letters", KafkaConfig::name, ""),
                 Duration.ofSeconds(r.integer("CONSUMER_REPORT_SECONDS", 5, 1, 3600)),
                 r.parsed("CONSUMER_LOG_EVENTS", "all", v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
                     case "all" -> LogEvents.ALL;
@@ -42,12 +41,5 @@ public record ConsumerSettings(KafkaConfig kafka, RegistryConfig registry, Strin
     /** prefix.schema.table, and nothing else: not the heartbeat topic, not the dead letters. */
     public Pattern topicPattern() {
         return new CdcTopics(topicPrefix).tables();
-    }
-
-    private static String name(String value) {
-        if (!NAME.matcher(value.strip()).matches()) {
-            throw new IllegalArgumentException("must be letters, digits, '.', '_' or '-'");
-        }
-        return value.strip();
     }
 }

@@ -1,5 +1,6 @@
 package io.minidp.runner;
 
+import io.minidp.common.cdc.CdcTopics;
 import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.Env;
 import io.minidp.common.config.KafkaConfig;
@@ -35,11 +36,12 @@ public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConf
     }
 
     /**
+     * @param topics               the topics change capture writes (CDC_TOPIC_PREFIX)
      * @param slot                 the connector's replication slot (CDC_SLOT)
      * @param slotWalWarnBytes     status warns when a slot holds back more WAL than this (CDC_SLOT_WAL_WARN_MB)
      * @param watchSeconds         how often the configurator checks the connector; 0 makes it one-shot
      */
-    public record CdcSettings(String slot, long slotWalWarnBytes, int watchSeconds) {
+    public record CdcSettings(CdcTopics topics, String slot, long slotWalWarnBytes, int watchSeconds) {
 
         public boolean watching() {
             return watchSeconds > 0;
@@ -96,7 +98,7 @@ public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConf
                     }
                     return v.strip();
                 }, "2g"));
-        CdcSettings cdc = new CdcSettings(r.string("CDC_SLOT", "shop_cdc").strip(),
+        CdcSettings cdc = new CdcSettings(CdcTopics.read(r), r.string("CDC_SLOT", "shop_cdc").strip(),
                 r.integer("CDC_SLOT_WAL_WARN_MB", 1024, 1, 1_000_000) * 1024L * 1024L,
                 r.integer("CONFIGURATOR_WATCH_SECONDS", 0, 0, 3600));
         return new PlatformConfig(home,

@@ -1,5 +1,6 @@
 package io.minidp.processor;
 
+import io.minidp.common.cdc.CdcTopics;
 import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.KafkaConfig;
 import io.minidp.common.config.RegistryConfig;
@@ -29,7 +30,6 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
                                 int goldSeconds, Path logsDir, int tableThreads) {
 
     private static final Pattern MASTER = Pattern.compile("local(\\[(\\*|\\d{1,3})])?|spark://[A-Za-z0-9.\\-]+:\\d{1,5}");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._\\-]{1,200}");
 
     public static ProcessorSettings read(ConfigReader r) {
         S3Config s3 = S3Config.read(r);
@@ -38,7 +38,7 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
                 KafkaConfig.read(r),
                 RegistryConfig.read(r),
                 s3,
-                r.parsed("CDC_TOPIC_PREFIX", null, ProcessorSettings::name, "cdc"),
+                CdcTopics.read(r).prefix(),
                 r.parsed("SPARK_MASTER", "local[*]", ProcessorSettings::master, "local[*]"),
                 r.parsed("PROCESSOR_CHECKPOINT", "s3a://" + s3.bucket() + "/_checkpoints/spark-processor",
                         ProcessorSettings::location, ""),
@@ -101,13 +101,6 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
     private static String memory(String value) {
         if (!value.strip().matches("\\d{1,6}[mMgG]")) {
             throw new IllegalArgumentException("must be a size such as 512m or 2g");
-        }
-        return value.strip();
-    }
-
-    private static String name(String value) {
-        if (!NAME.matcher(value.strip()).matches()) {
-            throw new IllegalArgumentException("must be letters, digits, '.', '_' or '-'");
         }
         return value.strip();
     }

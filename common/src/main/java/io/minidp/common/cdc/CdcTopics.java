@@ -1,5 +1,7 @@
 package io.minidp.common.cdc;
 
+import io.minidp.common.config.ConfigReader;
+import io.minidp.common.config.KafkaConfig;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,6 +17,11 @@ public record CdcTopics(String prefix) {
 
     public CdcTopics {
         Objects.requireNonNull(prefix, "prefix");
+    }
+
+    /** The topics of {@code CDC_TOPIC_PREFIX}: required, as Debezium's {@code topic.prefix} is (.env sets it). */
+    public static CdcTopics read(ConfigReader r) {
+        return new CdcTopics(r.parsed("CDC_TOPIC_PREFIX", null, KafkaConfig::name, "cdc"));
     }
 
     /** Every table topic; group 1 is its schema, group 2 its table. */

@@ -3,6 +3,7 @@ package io.minidp.runner.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.minidp.common.app.PlatformException;
+import io.minidp.common.cdc.CdcTopics;
 import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.Env;
 import io.minidp.engines.process.Folders;
@@ -116,7 +117,7 @@ public final class Bench {
         Fleet fleet = Fleet.local(config);
         Runner runner = new Runner(config, fleet, console);
         Load load = new Load(config.postgres());
-        String prefix = config.env().get("CDC_TOPIC_PREFIX").orElse("shop") + ".public.";
+        CdcTopics cdc = config.cdc().topics();
         String publication = config.env().get("CDC_PUBLICATION").orElse("cdc_publication");
         // The pipeline alone: no generator, no query service.
         List<String> platform = fleet.all().stream().map(LocalService::name)
@@ -135,8 +136,8 @@ public final class Bench {
             console.say("bench: %,d rows preloaded in %s; starting the rest of the platform", options.snapshotRows(), SNAPSHOT);
             runner.up(platform);
             try (Topics topics = new Topics(config.kafka().bootstrapServers()); DeltaLog lake = new DeltaLog(config.s3())) {
-                snapshot(topics, lake, prefix, snapshotted);
-                burst(load, topics, lake, prefix, publication);
+                snapshot(topics, lake, cdc, snapshotted);
+                burst(load, topics, lake, cdc, publication);
                 latency(load, lake);
             }
             Map<String, Object> memory = new LinkedHashMap<>();
@@ -152,12 +153,12 @@ public final class Bench {
     }
 
     /** Every table PostgreSQL holds rows of (the shop's and the preloaded one) is snapshotted; all must reach silver. */
-    private void snapshot(Topics topics, DeltaLog lake, String prefix, Map<String, Long> tables) {
-        String topic = prefix + SNAPSHOT;
+    private void snapshot(Topics topics, DeltaLog lake, CdcTopics cdc, Map<String, Long> tables) {
+        String topic = cdc.table("public", SNAPSHOT);
         long rows = tables.values().stream().mapToLong(Long::longValue).sum();
         long silver = await("silver (all snapshotted tables)", rows,
                 () -> tables.keySet().stream().mapToLong(t -> Math.min(tables.get(t), lake.rows("silver", t))).sum());
-        long start = topics.named(prefix).stream().map(t -> topics.timestamp(t, 0)).filter(OptionalLong::isPresent)
+        long start = topics.tables(cdc).stream().map(t -> topics.timestamp(t, 0)).filter(OptionalLong::isPresent)
                 .mapToLong(OptionalLong::getAsLong).min().orElseThrow();
         long debezium = topics.timestamp(topic, topics.end(topic) - 1).orElseThrow();
         long bronze = lake.reached("bronze", SNAPSHOT, tables.get(SNAPSHOT)).orElseThrow();
@@ -175,8 +176,8 @@ public final class Bench {
                 seconds(start, silver), perSecond(rows, start, silver));
     }
 
-    private void burst(Load load, Topics topics, DeltaLog lake, String prefix, String publication) {
-        String topic = prefix + BURST;
+    private void burst(Load load, Topics topics, DeltaLog lake, CdcTopics cdc, String publication) {
+        String topic = cdc.table("public", BURST);
         long rows = options.changes();
         load.createSlot(FLOOR_SLOT);
         console.say("bench: writing %,d inserts into %s as fast as PostgreSQL takes them", rows, BURST);

@@ -42,9 +42,10 @@ final class Topics implements AutoCloseable {
     }
 
     /** The topics whose names start with {@code prefix}. */
-    List<String> named(String prefix) {
+    /** The table topics of {@code cdc}, sorted. */
+    List<String> tables(io.minidp.common.cdc.CdcTopics cdc) {
         try {
-            return admin.listTopics().names().get(10, TimeUnit.SECONDS).stream().filter(t -> t.startsWith(prefix)).sorted()
+            return admin.listTopics().names().get(10, TimeUnit.SECONDS).stream().filter(cdc::isTable).sorted()
                     .toList();
         } catch (Exception e) {
             throw new IllegalStateException("Cannot list Kafka's topics: " + e.getMessage(), e);

@@ -3,7 +3,6 @@ package io.minidp.runner.cli;
 import io.minidp.common.app.PlatformException;
 import io.minidp.common.avro.ConfluentAvro;
 import io.minidp.common.avro.SchemaRegistryClient;
-import io.minidp.common.cdc.CdcTopics;
 import io.minidp.common.cdc.Signals;
 import io.minidp.common.config.PostgresConfig;
 import io.minidp.runner.PlatformConfig;
@@ -189,7 +188,7 @@ public final class ResnapshotCommand {
     }
 
     static String notificationsTopic(PlatformConfig config) {
-        return new CdcTopics(config.env().get("CDC_TOPIC_PREFIX").orElse("shop")).notifications();
+        return config.cdc().topics().notifications();
     }
 
     /** A consumer at the end of the notifications topic (when it exists yet), so only what follows is shown. */
