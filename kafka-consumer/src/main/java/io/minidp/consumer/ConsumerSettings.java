@@ -20,7 +20,6 @@ public record ConsumerSettings(KafkaConfig kafka, RegistryConfig registry, Strin
 
     public enum LogEvents { ALL, SAMPLE, NONE }
 
-
     public static ConsumerSettings read(ConfigReader r) {
         String prefix = CdcTopics.read(r).prefix();
         return new ConsumerSettings(

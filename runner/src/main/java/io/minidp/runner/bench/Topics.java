@@ -41,7 +41,6 @@ final class Topics implements AutoCloseable {
         }
     }
 
-    /** The topics whose names start with {@code prefix}. */
     /** The table topics of {@code cdc}, sorted. */
     List<String> tables(io.minidp.common.cdc.CdcTopics cdc) {
         try {
