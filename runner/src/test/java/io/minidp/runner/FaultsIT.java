@@ -44,8 +44,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * when the consumer starts, and while Debezium must register a new schema. Nobody runs
  * {@code ./platform up} after a fault: the platform's own supervision (each service's shell
  * restarts it, the configurator's watchdog restarts failed Debezium tasks) must bring every part
- * back. After each, {@code ./platform verify} must find the lake equal to PostgreSQL; at the end
- * bronze must hold no change twice (same table, key and LSN).
+ * back, and each fault's own check must pass (restarted, healthy, writing again). After every third
+ * fault, {@code ./platform verify} must find the lake equal to PostgreSQL (a verify costs one to two
+ * minutes: one per fault was half of this test's time); its failure names the faults since the last
+ * one. At the end bronze must hold no change twice (same table, key and LSN).
  * Run by the {@code faults} profile (on unless -DskipFaults); its state and logs stay in
  * target/faults for a look after a failure.
  */
@@ -60,6 +62,8 @@ class FaultsIT {
     private Supervisor supervisor;
     private Fleet fleet;
     private Path watchdogStatus;
+    /** The faults since the last verify, which the next one covers. */
+    private final List<String> unverified = new java.util.ArrayList<>();
 
     @BeforeAll
     void startThePlatform() {
@@ -100,6 +104,7 @@ class FaultsIT {
     @Order(3)
     void theKafkaBrokerKilled() throws Exception {
         survivesKill("kafka");
+        verifies();
     }
 
     @Test
@@ -117,6 +122,7 @@ class FaultsIT {
     @Test
     @Order(6)
     void theObjectStoreDownFor30Seconds() throws Exception {
+        unverified.add("the object store down for 30 s");
         awaitWrites(100);
         long processor = supervisor.state("spark-processor").pid().orElseThrow();
         platform.run("down", "--no-deps", "s3");
@@ -125,12 +131,13 @@ class FaultsIT {
         // Its S3 client retried (or its query restarted from the checkpoint): the process lives on.
         assertThat(supervisor.state("spark-processor").pid()).as("the processor's pid").hasValue(processor);
         awaitWrites(400);
-        verifies("the object store down for 30 s");
+        verifies();
     }
 
     @Test
     @Order(7)
     void aPoisonMessageGoesToTheDeadLetterTopicAndTheStreamGoesOn() throws Exception {
+        unverified.add("a poison message");
         String bootstrap = platform.env.get("KAFKA_BOOTSTRAP_SERVERS");
         RecordMetadata poison;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
@@ -144,12 +151,12 @@ class FaultsIT {
         platform.awaitQueryCount("SELECT count(*) AS n FROM bronze._rejected WHERE _kafka_topic = 'it.public.orders'"
                 + " AND _kafka_offset = " + poison.offset(), "1", Duration.ofMinutes(2));
         awaitWrites(400);
-        verifies("a poison message");
     }
 
     @Test
     @Order(8)
     void theRegistryUnreachableWhenTheConsumerStarts() throws Exception {
+        unverified.add("the registry down when the consumer started");
         platform.run("down", "kafka-consumer");
         // Stopped, not killed: killed, it would be back within seconds.
         platform.run("down", "--no-deps", "schema-registry");
@@ -165,12 +172,12 @@ class FaultsIT {
         long back = platform.logLength("kafka-consumer");
         platform.awaitLogLine("kafka-consumer", "it.public.orders c key=", back, Duration.ofSeconds(120));
         awaitWrites(200);
-        verifies("the registry down when the consumer started");
     }
 
     @Test
     @Order(9)
     void theRegistryAwayWhileDebeziumMustRegisterANewSchema() throws Exception {
+        unverified.add("the registry away while Debezium had to register a new schema");
         platform.run("sql", "CREATE TABLE loyalty_cards (card_id integer PRIMARY KEY, holder text)");
         platform.run("sql", "INSERT INTO loyalty_cards VALUES (1, 'Ada')");
         platform.awaitQueryCount("SELECT count(*) AS n FROM silver.loyalty_cards", "1", Duration.ofMinutes(3));
@@ -191,7 +198,7 @@ class FaultsIT {
                 "the connector RUNNING again once the registry is back");
         platform.awaitQueryCount("SELECT count(*) AS n FROM silver.loyalty_cards WHERE points = 120", "1", Duration.ofMinutes(3));
         awaitWrites(200);
-        verifies("the registry away while Debezium had to register a new schema");
+        verifies();
     }
 
     @Test
@@ -213,6 +220,7 @@ class FaultsIT {
      * start it again, every part of the platform must be healthy again, and the lake must be right.
      */
     private void survivesKill(String service) throws Exception {
+        unverified.add(service + " killed");
         awaitWrites(100);
         int restartsBefore = supervisor.state(service).restarts().map(ProcessState.Restarts::count).orElse(0);
         long killed = kill(service);
@@ -227,7 +235,6 @@ class FaultsIT {
         awaitEveryServiceHealthy(service + " killed");
         assertThat(platform.run("status")).contains("restarted by the platform " + restarts + " time(s) since it was started");
         awaitWrites(400);
-        verifies(service + " killed");
     }
 
     /** SIGKILL to the service's process; returns its pid once it is gone. */
@@ -293,9 +300,12 @@ class FaultsIT {
 
     /**
      * Stops the generator, runs verify (which must pass), and starts the generator again (it alone,
-     * and also when verify failed, so that one failed fault does not fail the ones after it).
+     * and also when verify failed, so that one failed fault does not fail the ones after it). It
+     * covers the faults since the last verify, also those whose own test failed.
      */
-    private void verifies(String after) {
+    private void verifies() {
+        String after = unverified.isEmpty() ? "no fault" : String.join(", then ", unverified);
+        unverified.clear();
         platform.run("down", "data-generator");
         try {
             TestPlatform.Result verify = platform.attempt("verify");
