@@ -217,7 +217,7 @@ class FaultsIT {
 
     /**
      * Kills the service with SIGKILL while the generator writes; with no command run, its shell must
-     * start it again, every part of the platform must be healthy again, and the lake must be right.
+     * start it again and every part of the platform must be healthy again; the next verify checks the lake.
      */
     private void survivesKill(String service) throws Exception {
         unverified.add(service + " killed");
