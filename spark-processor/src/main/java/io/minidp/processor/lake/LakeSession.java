@@ -15,9 +15,20 @@ public final class LakeSession {
 
     /** The processor's session: on SPARK_MASTER, with the Spark UI on its port. */
     public static SparkSession forProcessor(ProcessorSettings s) {
-        SparkSession spark = create(s, "minidp-spark-processor", s.master(), s.uiPort());
-        // A batch's data is small and its shuffles few: adaptive execution would plan each stage as a
-        // job of its own and plan again between them, a fixed cost per MERGE (measured: docs/performance.md).
+        return withoutAdaptiveExecution(create(s, "minidp-spark-processor", s.master(), s.uiPort()));
+    }
+
+    /** {@code ./platform verify}'s session: a query session (local, no UI) planned as the processor's is. */
+    public static SparkSession forVerify(ProcessorSettings s) {
+        return withoutAdaptiveExecution(forQuery(s));
+    }
+
+    /**
+     * A batch's data, and verify's, is small and its shuffles few: adaptive execution would plan each
+     * stage as a job of its own and plan again between them, a fixed cost per MERGE and per comparison
+     * (measured: docs/performance.md).
+     */
+    private static SparkSession withoutAdaptiveExecution(SparkSession spark) {
         spark.conf().set("spark.sql.adaptive.enabled", "false");
         return spark;
     }

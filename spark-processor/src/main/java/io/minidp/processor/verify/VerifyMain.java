@@ -24,10 +24,7 @@ public final class VerifyMain {
     public static void main(String[] args) {
         ServiceMain.run("verify", Settings::read, s -> {
             long started = System.nanoTime();
-            SparkSession spark = LakeSession.forQuery(s.lake());
-            // Its joins and aggregations are over a few thousand rows: adaptive execution would only add
-            // a job and a planning round per stage (measured: docs/performance.md).
-            spark.conf().set("spark.sql.adaptive.enabled", "false");
+            SparkSession spark = LakeSession.forVerify(s.lake());
             System.err.printf("verify: Spark started (%.1f s)%n", (System.nanoTime() - started) / 1e9);
             try {
                 Verifier.Report report = new Verifier(spark, s.lake(), s.postgres(), s.slot(), s.timeout(),
