@@ -326,7 +326,7 @@ public final class CdcPipeline {
             }
             bronze.advance(t.table(), perPartition);
             status.applied(t.table(), silverDelta, perPartition.stream().filter(r -> !r.isNullAt(4))
-                    .map(r -> r.getTimestamp(4).toInstant()).max(Instant::compareTo).orElse(null));
+                    .map(r -> r.getTimestamp(4).toInstant()).max(Instant::compareTo).orElse(null), silver.createdHere(t.table()));
             timer.lap("status", at);
             return n;
         } finally {

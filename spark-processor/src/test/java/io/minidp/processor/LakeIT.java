@@ -183,6 +183,10 @@ class LakeIT {
         awaitSilverEqualsPostgres("lake", "people", "id");
         Row four = spark.read().format("delta").load("s3a://lake/silver/people").filter("id = 4").first();
         assertThat(four.<String>getAs("note")).hasSize(LARGE.length() + 1).endsWith("|end!");
+        // The status counts silver's rows from each batch's MERGE, from the table's first batch on.
+        Path status = settings("lake", Map.of()).statusFile();
+        long rows = count("s3a://lake/silver/people");
+        await("status gives silver.people's " + rows + " rows", () -> statusSilverRows(status, "people") == rows);
     }
 
     @Test
@@ -661,6 +665,15 @@ class LakeIT {
                 return -1;
             }
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(statusFile.toFile()).path("lastBatch").asLong(-1);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static long statusSilverRows(Path statusFile, String table) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(statusFile.toFile()).path("tables").path(table)
+                    .path("silverRows").asLong(-1);
         } catch (Exception e) {
             return -1;
         }

@@ -68,11 +68,15 @@ public final class LakeStatus {
 
     /**
      * A batch was applied to {@code table}: silver's row count moved by {@code silverDelta}; the
-     * versions come from the Delta logs this process just committed to, without reading S3.
+     * versions come from the Delta logs this process just committed to, without reading S3. A
+     * table seen for the first time is counted in the lake, unless {@code silverNew} says that
+     * this process created its silver table (then the batch's rows are all it holds).
      */
-    public synchronized void applied(String table, long silverDelta, Instant lastChangeAt) {
+    public synchronized void applied(String table, long silverDelta, Instant lastChangeAt, boolean silverNew) {
         TableStatus before = tables.get(table);
-        if (before == null) {
+        if (before == null && silverNew) {
+            before = new TableStatus(version(paths.bronze(table)), version(paths.silver(table)), silverDelta, null, null);
+        } else if (before == null) {
             update(table, lastChangeAt);
             before = tables.get(table);
         } else {

@@ -39,6 +39,8 @@ public final class Silver {
     private final SparkSession spark;
     private final LakePaths paths;
     private final java.util.Set<String> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The tables whose silver this process created: it has seen every row go in. */
+    private final java.util.Set<String> createdHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final BatchMarks batches;
     private final Map<String, String> keysByPath = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -62,8 +64,14 @@ public final class Silver {
     public void forget(String table) {
         String path = paths.silver(table);
         created.remove(path);
+        createdHere.remove(path);
         keysByPath.remove(path);
         batches.forget(path);
+    }
+
+    /** Whether this process created {@code table}'s silver (empty then), so it knows its every row. */
+    public boolean createdHere(String table) {
+        return createdHere.contains(paths.silver(table));
     }
 
     /**
@@ -77,6 +85,7 @@ public final class Silver {
         String path = paths.silver(t.table());
         if (!created.contains(path) && !DeltaTable.isDeltaTable(spark, path)) {
             latest.filter("false").drop("_rank").write().format("delta").mode(SaveMode.ErrorIfExists).save(path);
+            createdHere.add(path);
         }
         created.add(path);
         checkKey(path, keys);
