@@ -144,26 +144,32 @@ public final class CdcPipeline {
         StepTimer timer = new StepTimer();
         spark.sparkContext().setJobDescription("batch " + batchId + ": decode");
         ChangeDecoder.Decoded decoded = decodeWaitingForRegistry(raw, batchId);
-        long at = timer.lap("decode", started);
-        if (decoded.rejected() != null) {
-            writeRejected(decoded.rejected(), batchId);
-            timer.lap("rejected", at);
-        }
+        timer.lap("decode", started);
         bronze.batchStart(batchId);
         stopped.rebuildRequested(false, this::forget);
         // Tables are independent Delta tables: write them side by side, as most of a write is waiting on S3.
-        List<Future<Long>> futures = new ArrayList<>();
+        List<Future<Applied>> futures = new ArrayList<>();
         for (TableChanges t : decoded.tables()) {
             futures.add(tableWriters.submit(() -> applyTable(t, batchId, timer)));
         }
         long events = 0;
         List<String> touched = new ArrayList<>();
+        Dataset<Row> kept = null;
         for (int i = 0; i < futures.size(); i++) {
-            long n = get(futures.get(i));
-            if (n > 0) {
-                events += n;
-                touched.add(decoded.tables().get(i).table());
+            Applied a = get(futures.get(i));
+            String table = decoded.tables().get(i).table();
+            if (a.changes() > 0) {
+                events += a.changes();
+                touched.add(table);
             }
+            if (a.skipped() != null) {
+                kept = kept == null ? decoded.kept(table, a.skipped()) : kept.union(decoded.kept(table, a.skipped()));
+            }
+        }
+        if (decoded.rejected() != null || kept != null) {
+            long at = System.nanoTime();
+            writeRejected(decoded.rejected(), kept, batchId);
+            timer.lap("rejected", at);
         }
         bronze.batchDone(batchId);
         if (touched.stream().anyMatch(Gold.INPUTS::contains)) {
@@ -253,21 +259,29 @@ public final class CdcPipeline {
     }
 
     /**
-     * One table's part of a batch (see {@link #applyTableOnce}). A change the lake cannot follow
-     * stops this table only ({@link StoppedTables}); its later changes are skipped until it is rebuilt.
+     * What a batch did with one table: the changes applied, and, when it could not write them to
+     * bronze, why (they are kept in {@code bronze._rejected} with that reason instead).
      */
-    private long applyTable(TableChanges t, long batchId, StepTimer timer) throws Exception {
+    private record Applied(long changes, String skipped) {}
+
+    /**
+     * One table's part of a batch (see {@link #applyTableOnce}). A change the lake cannot follow
+     * stops this table only ({@link StoppedTables}); until it is rebuilt, its changes go to
+     * {@code bronze._rejected} with their bytes, not to its bronze and silver.
+     */
+    private Applied applyTable(TableChanges t, long batchId, StepTimer timer) throws Exception {
         if (stopped.isStopped(t.table())) {
-            LOG.warn("Batch {}: the changes of {} are skipped: its apply is stopped. {}", batchId, t.table(),
-                    StoppedTables.howToResume(t.table()));
-            return 0;
+            LOG.warn("Batch {}: the changes of {} are kept in bronze.{}, not applied: its apply is stopped. {}", batchId,
+                    t.table(), LakePaths.REJECTED, StoppedTables.howToResume(t.table()));
+            return new Applied(0, skipped(t.table()));
         }
         if (t.cannotFollow() != null) {
             stopped.stop(t.table(), batchId, t.cannotFollow());
-            return 0;
+            return new Applied(0, skipped(t.table()));
         }
+        boolean[] inBronze = {false};
         try {
-            return applyTableOnce(t, batchId, timer);
+            return new Applied(applyTableOnce(t, batchId, timer, inBronze), null);
         } catch (Exception e) {
             // Spark's AnalysisException is a checked exception that Scala code throws undeclared.
             String reason = cannotFollow(e);
@@ -275,8 +289,15 @@ public final class CdcPipeline {
                 throw e;
             }
             stopped.stop(t.table(), batchId, reason);
-            return 0;
+            return new Applied(0, inBronze[0] ? null : skipped(t.table()));
         }
+    }
+
+    /** The reason kept with a stopped table's changes in {@code bronze._rejected}. */
+    private String skipped(String table) {
+        StoppedTables.Stop stop = stopped.all().get(table);
+        return "the apply of " + table + " is stopped (since batch " + stop.batchId() + ": " + stop.reason()
+                + "): kept here instead of in bronze and silver. " + StoppedTables.howToResume(table);
     }
 
     /** Why the lake cannot follow a table, when {@code e} says so (a schema or key it cannot take); else null. */
@@ -292,8 +313,11 @@ public final class CdcPipeline {
         return null;
     }
 
-    /** One table's part of a batch: bronze, then silver, then the marks; returns the changes applied. */
-    private long applyTableOnce(TableChanges t, long batchId, StepTimer timer) {
+    /**
+     * One table's part of a batch: bronze, then silver, then the marks; returns the changes applied.
+     * {@code inBronze[0]} is set once the batch's changes are in bronze.
+     */
+    private long applyTableOnce(TableChanges t, long batchId, StepTimer timer, boolean[] inBronze) {
         // The Spark UI names each job by batch, table and step.
         String job = "batch " + batchId + " " + t.table() + ": ";
         spark.sparkContext().setJobDescription(job + "decode and drop events sent again");
@@ -308,6 +332,7 @@ public final class CdcPipeline {
             }
             spark.sparkContext().setJobDescription(job + "append to bronze");
             bronze.append(t.table(), fresh, batchId);
+            inBronze[0] = true;
             at = timer.lap("bronze", at);
             spark.sparkContext().setJobDescription(job + "merge into silver");
             long silverDelta = 0;
@@ -346,7 +371,7 @@ public final class CdcPipeline {
         return last;
     }
 
-    private static long get(Future<Long> f) throws Exception {
+    private static <T> T get(Future<T> f) throws Exception {
         try {
             return f.get();
         } catch (ExecutionException e) {
@@ -371,21 +396,26 @@ public final class CdcPipeline {
         }
     }
 
-    private void writeRejected(Dataset<Row> rejected, long batchId) {
-        rejected = rejected.persist(StorageLevel.MEMORY_AND_DISK());
+    /**
+     * Keeps in {@code bronze._rejected}, in one append, the records that could not be decoded (each
+     * logged, up to 20) and the changes of stopped tables ({@code kept}; either may be null).
+     */
+    private void writeRejected(Dataset<Row> rejected, Dataset<Row> kept, long batchId) {
+        Dataset<Row> all = (rejected == null ? kept : kept == null ? rejected : rejected.union(kept))
+                .persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            List<Row> sample = rejected.select("_kafka_topic", "_kafka_partition", "_kafka_offset", "_reason")
-                    .limit(20).collectAsList();
-            if (sample.isEmpty()) {
-                return;
-            }
+            List<Row> sample = rejected == null ? List.of()
+                    : rejected.select("_kafka_topic", "_kafka_partition", "_kafka_offset", "_reason").limit(20).collectAsList();
             for (Row r : sample) {
                 LOG.warn("Kept in bronze.{} and skipped: topic {} partition {} offset {}: {}", LakePaths.REJECTED,
                         r.getString(0), r.getInt(1), r.getLong(2), r.getString(3));
             }
-            bronze.reject(rejected, batchId);
+            if (sample.isEmpty() && (kept == null || kept.isEmpty())) {
+                return;
+            }
+            bronze.reject(all, batchId);
         } finally {
-            rejected.unpersist();
+            all.unpersist();
         }
     }
 

@@ -550,9 +550,31 @@ class LakeIT {
         sql("ALTER TABLE shifty ALTER COLUMN v TYPE integer USING v::integer; INSERT INTO shifty VALUES (11, 110)");
         String stop = "s3a://lake/" + io.minidp.common.lake.LakeLayout.stoppedKey("shifty");
         await("the apply of shifty stops", () -> LakePaths.exists(spark, stop));
-        sql("UPDATE people SET name = 'still going' WHERE id = 2");
+        java.sql.Timestamp beforeLast = java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(1));
+        sql("UPDATE people SET name = 'still going' WHERE id = 2; INSERT INTO shifty VALUES (12, 120)");
         await("the other tables go on", () -> "still going".equals(spark.read().format("delta")
                 .load("s3a://lake/silver/people").filter("id = 2").first().<String>getAs("name")));
+        // Nothing is lost meanwhile: the change that stopped it and those after it (the insert
+        // above, the re-snapshot the type change asked for) are kept in bronze._rejected with
+        // their bytes; every record of its topic is in its bronze or kept there, once.
+        String keptAt = "s3a://lake/bronze/" + LakePaths.REJECTED;
+        await("the insert after the stop is kept in bronze._rejected", () -> LakePaths.exists(spark, keptAt)
+                && spark.read().format("delta").load(keptAt).filter("_kafka_topic = 'it.public.shifty'")
+                        .filter(org.apache.spark.sql.functions.col("_kafka_timestamp").geq(beforeLast)).count() > 0);
+        Dataset<Row> kept = spark.read().format("delta").load(keptAt).filter("_kafka_topic = 'it.public.shifty'");
+        Dataset<Row> offsets = kept.select("_kafka_offset")
+                .union(spark.read().format("delta").load("s3a://lake/bronze/shifty").select("_kafka_offset"));
+        await("every record of shifty's topic is in its bronze or kept", () -> offsets.count() == spark.read()
+                .format("kafka").option("kafka.bootstrap.servers", kafka.bootstrapServers())
+                .option("subscribe", "it.public.shifty").option("startingOffsets", "earliest").load()
+                .filter("value IS NOT NULL").count());
+        assertThat(offsets.distinct().count()).isEqualTo(offsets.count());
+        for (Row r : kept.collectAsList()) {
+            assertThat(r.<String>getAs("_reason")).startsWith("the apply of shifty is stopped (since batch ")
+                    .contains("./platform resnapshot --rebuild shifty");
+            assertThat(r.<byte[]>getAs("value")).isNotEmpty();
+        }
+        assertThat(spark.read().format("delta").load("s3a://lake/bronze/shifty").filter("id > 10").count()).isZero();
         Path status = settings("lake", Map.of()).statusFile();
         await("status names the stopped table", () -> Files.readString(status).contains("stopped at batch"));
         assertThat(Files.readString(status)).contains("./platform resnapshot --rebuild shifty");

@@ -58,8 +58,21 @@ public final class ChangeDecoder {
             "_snapshot", "_kafka_topic", "_kafka_partition", "_kafka_offset", "_schema_id", "_batch_id", "_ingested_at",
             "_date");
 
-    /** The decoded batch: per table changes, and the records that could not be decoded. */
-    public record Decoded(List<TableChanges> tables, Dataset<Row> rejected) {}
+    /**
+     * The decoded batch: per table changes, the records that could not be decoded, and per table
+     * the Kafka records its changes came from.
+     */
+    public record Decoded(List<TableChanges> tables, Dataset<Row> rejected, Map<String, Dataset<Row>> records,
+                          long batchId) {
+
+        /**
+         * {@code table}'s records in this batch, with {@code reason}, in the shape of
+         * {@link #rejected}: for changes the lake cannot take now, kept with their bytes.
+         */
+        public Dataset<Row> kept(String table, String reason) {
+            return reject(records.get(table), batchId, reason);
+        }
+    }
 
     private final SchemaRegistryClient registry;
     private final Pattern topics;
@@ -120,6 +133,7 @@ public final class ChangeDecoder {
         Dataset<Row> rejected = null;
         Map<String, List<Dataset<Row>>> parts = new LinkedHashMap<>();
         Map<String, List<String>> keys = new LinkedHashMap<>();
+        Map<String, Dataset<Row>> records = new LinkedHashMap<>();
         List<Row> groups = framed.groupBy(col("topic"), col("_value_id")).agg(max(col("_key_id")).as("key_id"))
                 .orderBy(col("topic"), col("_value_id")).collectAsList();
         for (Row g : groups) {
@@ -163,6 +177,7 @@ public final class ChangeDecoder {
                     "the Avro body does not match schema " + id + ", the schema its header names"));
             parts.computeIfAbsent(table, t -> new ArrayList<>())
                     .add(flatten(events.filter(col("e.op").isNotNull()), envelope, id, batchId));
+            records.merge(table, events.filter(col("e.op").isNotNull()).drop("e"), Dataset::union);
         }
         List<TableChanges> tables = new ArrayList<>();
         for (Map.Entry<String, List<Dataset<Row>>> p : parts.entrySet()) {
@@ -183,7 +198,7 @@ public final class ChangeDecoder {
                         + " have columns of types that do not combine: " + e.getMessage().lines().findFirst().orElse("")));
             }
         }
-        return new Decoded(tables, rejected);
+        return new Decoded(tables, rejected, records, batchId);
     }
 
     /** The id in a Confluent frame (magic byte 0, 4-byte big-endian id), or null when not framed. */

@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Tables whose apply has stopped because the lake cannot follow a change of theirs in PostgreSQL
  * (a column's type changed to one the lake's column cannot hold, the primary key changed). The
- * other tables go on. A stopped table's changes stay in Kafka; the processor skips them until the
- * table is rebuilt: {@code ./platform resnapshot --rebuild <table>} asks for it
- * ({@link LakeLayout#rebuildKey}), the processor moves the table's bronze and silver to
+ * other tables go on. Until the table is rebuilt, the processor keeps its changes, with their bytes
+ * and the reason, in {@code bronze._rejected} instead of applying them. It is rebuilt when
+ * {@code ./platform resnapshot --rebuild <table>} asks for it ({@link LakeLayout#rebuildKey}): the
+ * processor moves the table's bronze and silver to
  * {@code _minidp/archive/} and forgets them, and Debezium's re-snapshot fills them again from
  * PostgreSQL. Each stop is kept in the lake ({@link LakeLayout#stoppedKey}), so it outlives a restart.
  */
@@ -99,7 +100,7 @@ public final class StoppedTables {
         }
         stopped.put(table, s);
         LOG.error("Batch {}: the apply of {} stopped, the other tables go on. The lake cannot follow its change in"
-                + " PostgreSQL: {}. Its changes wait in Kafka. {}", batchId, table, reason, howToResume(table));
+                + " PostgreSQL: {}. Its changes are kept in bronze._rejected until then. {}", batchId, table, reason, howToResume(table));
     }
 
     /** What a user does to resume a stopped table. */
