@@ -324,6 +324,9 @@ class LakeIT {
             writer.get();
             assertThat(written.get()).isGreaterThan(100);
             awaitSilverEqualsPostgres("lake-kill", "counters", "id");
+            // The second process took the first one's status (or counted it) and went on from there.
+            long rows = count("s3a://lake-kill/silver/counters");
+            await("the status gives silver.counters' " + rows + " rows", () -> statusSilverRows(statusFile, "counters") == rows);
         } finally {
             second.stop("TERM");
         }

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
@@ -26,6 +28,7 @@ public final class LakeStatus {
                               Instant lastAppliedAt) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LakeStatus.class);
 
     private final SparkSession spark;
     private final LakePaths paths;
@@ -42,14 +45,61 @@ public final class LakeStatus {
         this.file = file;
     }
 
-    /** Reads every table's figures from the lake, as the processor starts. */
+    /**
+     * Reads every table's figures, as the processor starts. A table whose silver is still at the
+     * version the last process wrote in the file keeps that process's figures: only this processor
+     * writes silver, so its count still holds. Any other table is counted in the lake.
+     */
     public void load() {
+        Map<String, String> writtenIds = new TreeMap<>();
+        Map<String, TableStatus> written = written(writtenIds);
+        List<String> counted = new ArrayList<>();
         for (String t : paths.tables(spark, "bronze")) {
-            if (!t.equals(LakePaths.REJECTED)) {
+            if (t.equals(LakePaths.REJECTED)) {
+                continue;
+            }
+            TableStatus before = written.get(t);
+            long silver = version(paths.silver(t));
+            if (before != null && silver >= 0 && before.silverVersion() == silver
+                    && tableId(paths.silver(t)).equals(writtenIds.get(t))) {
+                synchronized (this) {
+                    tables.put(t, new TableStatus(version(paths.bronze(t)), silver, before.silverRows(),
+                            before.lastChangeAt(), before.lastAppliedAt()));
+                }
+            } else {
                 update(t, null);
+                counted.add(t);
             }
         }
+        LOG.info("Lake status: {} tables as the last run left them, counted in the lake: {}", tables.size() - counted.size(),
+                counted);
         write();
+    }
+
+    /** The figures in the file a process wrote before this one; none when it has none or cannot be read. */
+    private Map<String, TableStatus> written(Map<String, String> silverIds) {
+        Map<String, TableStatus> found = new TreeMap<>();
+        if (!Files.isRegularFile(file)) {
+            return found;
+        }
+        try {
+            JSON.readTree(file.toFile()).path("tables").fields().forEachRemaining(e -> {
+                com.fasterxml.jackson.databind.JsonNode t = e.getValue();
+                if (t.path("silverVersion").isNumber() && t.path("silverRows").isNumber()) {
+                    found.put(e.getKey(), new TableStatus(t.path("bronzeVersion").asLong(-1), t.path("silverVersion").asLong(),
+                            t.path("silverRows").asLong(), instant(t.path("lastChangeAt")), instant(t.path("lastAppliedAt"))));
+                    silverIds.put(e.getKey(), t.path("silverTableId").asText(""));
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Cannot read the last status in {}; counting every table in the lake instead: {}", file, e.toString());
+            found.clear();
+        }
+        return found;
+    }
+
+    private static Instant instant(com.fasterxml.jackson.databind.JsonNode n) {
+        return n.isTextual() ? Instant.parse(n.asText()) : null;
     }
 
     /** Reads a table's figures from the lake (at start, and the first time a table is seen). */
@@ -117,6 +167,11 @@ public final class LakeStatus {
         return DeltaLog.forTable(spark, path).unsafeVolatileSnapshot().version();
     }
 
+    /** The Delta table's id: a table made again at the same path has another. */
+    private String tableId(String path) {
+        return DeltaLog.forTable(spark, path).unsafeVolatileSnapshot().metadata().id();
+    }
+
     private void write() {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("lastBatch", batchId);
@@ -127,6 +182,7 @@ public final class LakeStatus {
             m.put("bronzeVersion", t.bronzeVersion());
             m.put("silverVersion", t.silverVersion());
             m.put("silverRows", t.silverRows());
+            m.put("silverTableId", t.silverVersion() < 0 ? null : tableId(paths.silver(name)));
             m.put("lastChangeAt", t.lastChangeAt() == null ? null : t.lastChangeAt().toString());
             m.put("lastAppliedAt", t.lastAppliedAt() == null ? null : t.lastAppliedAt().toString());
             m.put("stopped", stopped.get(name));
