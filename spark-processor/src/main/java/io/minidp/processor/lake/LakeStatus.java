@@ -46,9 +46,10 @@ public final class LakeStatus {
     }
 
     /**
-     * Reads every table's figures, as the processor starts. A table whose silver is still at the
-     * version the last process wrote in the file keeps that process's figures: only this processor
-     * writes silver, so its count still holds. Any other table is counted in the lake.
+     * Reads every table's figures, as the processor starts. A table whose silver is still the Delta
+     * table (by id) and at the version the last process wrote in the file keeps that process's
+     * figures: only the processor writes silver, so its count still holds. Any other table is
+     * counted in the lake.
      */
     public void load() {
         Map<String, String> writtenIds = new TreeMap<>();
