@@ -66,7 +66,7 @@ public final class CdcPipeline {
         this.settings = settings;
         this.paths = new LakePaths(settings.lakeRoot());
         this.decoder = new ChangeDecoder(registry, settings.topicPrefix());
-        this.bronze = new Bronze(spark, paths);
+        this.bronze = new Bronze(spark, paths, settings.statusFile().resolveSibling("bronze-marks.json"));
         this.silver = new Silver(spark, paths);
         this.gold = new Gold(spark, paths);
         this.status = new LakeStatus(spark, paths, settings.statusFile());

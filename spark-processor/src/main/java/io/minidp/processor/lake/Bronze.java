@@ -50,17 +50,25 @@ public final class Bronze {
     /** A source position: Debezium's last commit LSN, the change's own LSN, its step within that LSN. */
     record Position(long commitLsn, long lsn, int step, boolean snapshotRead) {}
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final SparkSession spark;
     private final LakePaths paths;
     private final BatchMarks batches;
     /** Per table, per Kafka partition: the highest source position written by batches before {@link #marksBefore}. */
     private final Map<String, Map<Integer, Position>> marks = new ConcurrentHashMap<>();
     private volatile long marksBefore = -1;
+    /**
+     * Where the marks are kept after each batch, so that the next process need not scan all of
+     * bronze for them (see {@link #load}).
+     */
+    private final java.nio.file.Path marksFile;
 
-    public Bronze(SparkSession spark, LakePaths paths) {
+    public Bronze(SparkSession spark, LakePaths paths, java.nio.file.Path marksFile) {
         this.spark = spark;
         this.paths = paths;
         this.batches = new BatchMarks(spark, TXN_APP_ID);
+        this.marksFile = marksFile;
     }
 
     /**
@@ -205,9 +213,66 @@ public final class Bronze {
         }
     }
 
-    /** The batch is done: the marks now cover every batch up to it. */
+    /**
+     * The batch is done: the marks now cover every batch up to it. They are written down with the
+     * batch they come before and each bronze table's Delta id.
+     */
     public void batchDone(long batchId) {
         marksBefore = batchId + 1;
+        Map<String, Object> doc = new java.util.LinkedHashMap<>();
+        doc.put("marksBefore", marksBefore);
+        Map<String, Object> byTable = new java.util.TreeMap<>();
+        marks.forEach((table, tableMarks) -> {
+            if (!tableMarks.isEmpty()) {
+                Map<String, Object> partitions = new java.util.TreeMap<>();
+                tableMarks.forEach((partition, p) -> partitions.put(Integer.toString(partition),
+                        List.of(p.commitLsn(), p.lsn(), p.step(), p.snapshotRead())));
+                byTable.put(table, Map.of("bronzeTableId", tableId(paths.bronze(table)), "partitions", partitions));
+            }
+        });
+        doc.put("tables", byTable);
+        try {
+            java.nio.file.Files.createDirectories(marksFile.toAbsolutePath().getParent());
+            java.nio.file.Path tmp = marksFile.resolveSibling(marksFile.getFileName() + ".tmp");
+            JSON.writeValue(tmp.toFile(), doc);
+            java.nio.file.Files.move(tmp, marksFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot write bronze's high-water marks to " + marksFile + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code table}'s marks as the file holds them, when they are the marks for {@code batchId}
+     * (written by the batch before it) of this very bronze table (by Delta id); else null. A
+     * replayed batch, a rebuilt table or another lake do not match: their marks are read from bronze.
+     */
+    private Map<Integer, Position> written(String table, String bronzeTableId, long batchId) {
+        if (!java.nio.file.Files.isRegularFile(marksFile)) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode doc = JSON.readTree(marksFile.toFile());
+            com.fasterxml.jackson.databind.JsonNode t = doc.path("tables").path(table);
+            if (doc.path("marksBefore").asLong(-1) != batchId || !bronzeTableId.equals(t.path("bronzeTableId").asText())) {
+                return null;
+            }
+            Map<Integer, Position> found = new HashMap<>();
+            t.path("partitions").fields().forEachRemaining(e -> {
+                com.fasterxml.jackson.databind.JsonNode p = e.getValue();
+                found.put(Integer.parseInt(e.getKey()), new Position(p.get(0).asLong(), p.get(1).asLong(), p.get(2).asInt(),
+                        p.get(3).asBoolean()));
+            });
+            return found.isEmpty() ? null : found;
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("Cannot read bronze's high-water marks from {}; reading them from bronze: {}", marksFile, e.toString());
+            return null;
+        }
+    }
+
+    private String tableId(String path) {
+        return org.apache.spark.sql.delta.DeltaLog.forTable(spark, path).unsafeVolatileSnapshot().metadata().id();
     }
 
     /** Records that could not be decoded, kept with their reason and bytes in {@code bronze._rejected}. */
@@ -220,6 +285,11 @@ public final class Bronze {
         String path = paths.bronze(table);
         if (!DeltaTable.isDeltaTable(spark, path)) {
             return loaded;
+        }
+        Map<Integer, Position> written = written(table, tableId(path), batchId);
+        if (written != null) {
+            LOG.info("Bronze {}: high-water marks before batch {} as the last batch left them: {}", table, batchId, written);
+            return new ConcurrentHashMap<>(written);
         }
         List<Row> rows = highest(spark.read().format("delta").load(path).filter(col("_batch_id").lt(batchId)));
         for (Row r : rows) {
