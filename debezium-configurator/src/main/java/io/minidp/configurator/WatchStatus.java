@@ -3,9 +3,7 @@ package io.minidp.configurator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minidp.common.app.PlatformException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
@@ -30,11 +28,7 @@ record WatchStatus(String connector, String state, Map<String, String> tasks, St
     /** Replaces the file in one step, so a reader never sees half of it. */
     void write(Path file) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = parent.resolve(file.getFileName() + ".tmp");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), this);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            io.minidp.common.json.JsonFile.replace(file, this);
         } catch (IOException e) {
             throw new PlatformException("Cannot write the watchdog's status file " + file + " (CONFIGURATOR_STATUS_FILE): "
                     + e.getMessage() + ". Check that its folder is writable.", e);

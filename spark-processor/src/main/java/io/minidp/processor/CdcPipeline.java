@@ -400,9 +400,10 @@ public final class CdcPipeline {
      * Keeps in {@code bronze._rejected}, in one append, the records that could not be decoded (each
      * logged, up to 20) and the changes of stopped tables ({@code kept}; either may be null).
      */
-    private void writeRejected(Dataset<Row> rejected, Dataset<Row> kept, long batchId) {
-        Dataset<Row> all = (rejected == null ? kept : kept == null ? rejected : rejected.union(kept))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+    private void writeRejected(Dataset<Row> undecoded, Dataset<Row> kept, long batchId) {
+        // Persisted: the sample and the append read it, and deciding why a record was rejected is the costly part.
+        Dataset<Row> rejected = undecoded == null ? null : undecoded.persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> all = rejected == null ? kept : kept == null ? rejected : rejected.union(kept);
         try {
             List<Row> sample = rejected == null ? List.of()
                     : rejected.select("_kafka_topic", "_kafka_partition", "_kafka_offset", "_reason").limit(20).collectAsList();
@@ -415,7 +416,9 @@ public final class CdcPipeline {
             }
             bronze.reject(all, batchId);
         } finally {
-            all.unpersist();
+            if (rejected != null) {
+                rejected.unpersist();
+            }
         }
     }
 

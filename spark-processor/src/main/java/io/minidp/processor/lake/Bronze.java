@@ -227,19 +227,15 @@ public final class Bronze {
                 Map<String, Object> partitions = new java.util.TreeMap<>();
                 tableMarks.forEach((partition, p) -> partitions.put(Integer.toString(partition),
                         List.of(p.commitLsn(), p.lsn(), p.step(), p.snapshotRead())));
-                byTable.put(table, Map.of("bronzeTableId", tableId(paths.bronze(table)), "partitions", partitions));
+                byTable.put(table, Map.of("bronzeTableId", LakePaths.tableId(spark, paths.bronze(table)), "partitions", partitions));
             }
         });
         doc.put("tables", byTable);
         try {
-            java.nio.file.Files.createDirectories(marksFile.toAbsolutePath().getParent());
-            java.nio.file.Path tmp = marksFile.resolveSibling(marksFile.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), doc);
-            java.nio.file.Files.move(tmp, marksFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            io.minidp.common.json.JsonFile.replace(marksFile, doc);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("Cannot write bronze's high-water marks to " + marksFile + ": "
-                    + e.getMessage(), e);
+                    + e.getMessage() + ". Check that PROCESSOR_WORK_DIR is writable.", e);
         }
     }
 
@@ -271,10 +267,6 @@ public final class Bronze {
         }
     }
 
-    private String tableId(String path) {
-        return org.apache.spark.sql.delta.DeltaLog.forTable(spark, path).unsafeVolatileSnapshot().metadata().id();
-    }
-
     /** Records that could not be decoded, kept with their reason and bytes in {@code bronze._rejected}. */
     public void reject(Dataset<Row> rejected, long batchId) {
         appendOnce(rejected, paths.bronze(LakePaths.REJECTED), batchId);
@@ -286,7 +278,7 @@ public final class Bronze {
         if (!DeltaTable.isDeltaTable(spark, path)) {
             return loaded;
         }
-        Map<Integer, Position> written = written(table, tableId(path), batchId);
+        Map<Integer, Position> written = written(table, LakePaths.tableId(spark, path), batchId);
         if (written != null) {
             LOG.info("Bronze {}: high-water marks before batch {} as the last batch left them: {}", table, batchId, written);
             return new ConcurrentHashMap<>(written);

@@ -71,6 +71,14 @@ public record LakePaths(String root) {
         }
     }
 
+    /**
+     * The id of the Delta table at {@code path}, from the log this process knows: a table made
+     * again at the same path has another.
+     */
+    public static String tableId(SparkSession spark, String path) {
+        return org.apache.spark.sql.delta.DeltaLog.forTable(spark, path).unsafeVolatileSnapshot().metadata().id();
+    }
+
     /** Whether anything exists at {@code location}. */
     public static boolean exists(SparkSession spark, String location) {
         try {

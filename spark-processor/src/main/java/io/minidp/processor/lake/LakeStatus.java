@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,7 +61,7 @@ public final class LakeStatus {
             TableStatus before = written.get(t);
             long silver = version(paths.silver(t));
             if (before != null && silver >= 0 && before.silverVersion() == silver
-                    && tableId(paths.silver(t)).equals(writtenIds.get(t))) {
+                    && LakePaths.tableId(spark, paths.silver(t)).equals(writtenIds.get(t))) {
                 synchronized (this) {
                     tables.put(t, new TableStatus(version(paths.bronze(t)), silver, before.silverRows(),
                             before.lastChangeAt(), before.lastAppliedAt()));
@@ -168,11 +167,6 @@ public final class LakeStatus {
         return DeltaLog.forTable(spark, path).unsafeVolatileSnapshot().version();
     }
 
-    /** The Delta table's id: a table made again at the same path has another. */
-    private String tableId(String path) {
-        return DeltaLog.forTable(spark, path).unsafeVolatileSnapshot().metadata().id();
-    }
-
     private void write() {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("lastBatch", batchId);
@@ -183,7 +177,7 @@ public final class LakeStatus {
             m.put("bronzeVersion", t.bronzeVersion());
             m.put("silverVersion", t.silverVersion());
             m.put("silverRows", t.silverRows());
-            m.put("silverTableId", t.silverVersion() < 0 ? null : tableId(paths.silver(name)));
+            m.put("silverTableId", t.silverVersion() < 0 ? null : LakePaths.tableId(spark, paths.silver(name)));
             m.put("lastChangeAt", t.lastChangeAt() == null ? null : t.lastChangeAt().toString());
             m.put("lastAppliedAt", t.lastAppliedAt() == null ? null : t.lastAppliedAt().toString());
             m.put("stopped", stopped.get(name));
@@ -201,12 +195,10 @@ public final class LakeStatus {
         });
         doc.put("tables", byTable);
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), doc);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            io.minidp.common.json.JsonFile.replace(file, doc);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the lake status to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot write the lake status to " + file + ": " + e.getMessage()
+                    + ". Check that PROCESSOR_WORK_DIR is writable.", e);
         }
     }
 }
