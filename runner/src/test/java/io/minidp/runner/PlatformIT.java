@@ -130,7 +130,7 @@ class PlatformIT {
         assertThat(stoppedVerify.output()).containsPattern("rekeyed +DIFFERENT +its apply is stopped")
                 .containsPattern("orders +EQUAL");
         assertThat(run("resnapshot", "--rebuild", "rekeyed"))
-                .contains("rekeyed: its bronze and silver are archived")
+                .contains("rekeyed: its bronze, silver and history are archived")
                 .contains("rekeyed: done, 21 rows read (21 in PostgreSQL when asked)");
         awaitQueryCount("SELECT count(*) AS n FROM silver.rekeyed WHERE code = 'x1' OR id = 21", "2");
         assertThat(run("status")).doesNotContain("STOPPED");

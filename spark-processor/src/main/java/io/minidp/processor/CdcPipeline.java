@@ -6,6 +6,7 @@ import io.minidp.processor.decode.ChangeDecoder;
 import io.minidp.processor.decode.TableChanges;
 import io.minidp.processor.lake.Bronze;
 import io.minidp.processor.lake.Gold;
+import io.minidp.processor.lake.History;
 import io.minidp.processor.lake.LakePaths;
 import io.minidp.processor.lake.LakeStatus;
 import io.minidp.processor.lake.Silver;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The streaming query: the CDC topics from Kafka, one {@code foreachBatch} per micro-batch that
- * decodes the changes and writes bronze, silver and gold. Each step is a method tests can call;
+ * decodes the changes and writes bronze, silver, history and gold. Each step is a method tests can call;
  * {@link #processBatch} is the whole batch.
  */
 public final class CdcPipeline {
@@ -49,6 +50,7 @@ public final class CdcPipeline {
     private final ChangeDecoder decoder;
     private final Bronze bronze;
     private final Silver silver;
+    private final History history;
     private final Gold gold;
     private final LakeStatus status;
     private final StoppedTables stopped;
@@ -68,6 +70,7 @@ public final class CdcPipeline {
         this.decoder = new ChangeDecoder(registry, settings.topicPrefix());
         this.bronze = new Bronze(spark, paths, settings.statusFile().resolveSibling("bronze-marks.json"));
         this.silver = new Silver(spark, paths);
+        this.history = new History(spark, paths);
         this.gold = new Gold(spark, paths);
         this.status = new LakeStatus(spark, paths, settings.statusFile());
         this.stopped = new StoppedTables(spark, paths);
@@ -129,7 +132,7 @@ public final class CdcPipeline {
                 .start();
     }
 
-    /** One micro-batch: decode, then bronze, silver and gold, each write idempotent for {@code batchId}. */
+    /** One micro-batch: decode, then bronze, silver, history and gold, each write idempotent for {@code batchId}. */
     public void processBatch(Dataset<Row> raw, long batchId) throws Exception {
         long started = System.nanoTime();
         raw.persist(StorageLevel.MEMORY_AND_DISK());
@@ -187,6 +190,7 @@ public final class CdcPipeline {
     private void forget(String table) {
         bronze.forget(table);
         silver.forget(table);
+        history.forget(table);
         status.forget(table);
     }
 
@@ -314,7 +318,7 @@ public final class CdcPipeline {
     }
 
     /**
-     * One table's part of a batch: bronze, then silver, then the marks; returns the changes applied.
+     * One table's part of a batch: bronze, then silver and history, then the marks; returns the changes applied.
      * {@code inBronze[0]} is set once the batch's changes are in bronze.
      */
     private long applyTableOnce(TableChanges t, long batchId, StepTimer timer, boolean[] inBronze) {
@@ -334,6 +338,9 @@ public final class CdcPipeline {
             bronze.append(t.table(), fresh, batchId);
             inBronze[0] = true;
             at = timer.lap("bronze", at);
+            if (t.hasKey()) {
+                history.prepare(t.table());
+            }
             spark.sparkContext().setJobDescription(job + "merge into silver");
             long silverDelta = 0;
             Dataset<Row> forSilver = fresh;
@@ -348,6 +355,13 @@ public final class CdcPipeline {
             if (t.hasKey()) {
                 silverDelta += silver.merge(t, forSilver, batchId);
                 at = timer.lap("silver", at);
+                spark.sparkContext().setJobDescription(job + "merge into history");
+                history.merge(t, fresh, truncated != null, perPartition.stream().anyMatch(r -> !r.isNullAt(8)), batchId);
+                at = timer.lap("history", at);
+            } else if (truncated != null) {
+                // Only TRUNCATEs, which carry no key: the table may still have a history to end.
+                history.truncate(t.table(), fresh, batchId);
+                at = timer.lap("history", at);
             }
             bronze.advance(t.table(), perPartition);
             status.applied(t.table(), silverDelta, perPartition.stream().filter(r -> !r.isNullAt(4))
@@ -440,7 +454,7 @@ public final class CdcPipeline {
         @Override
         public String toString() {
             StringBuilder sb = new StringBuilder();
-            for (String step : List.of("decode", "rejected", "fresh", "bronze", "silver", "status")) {
+            for (String step : List.of("decode", "rejected", "fresh", "bronze", "silver", "history", "status")) {
                 Long n = nanos.get(step);
                 if (n != null) {
                     sb.append(sb.length() == 0 ? "" : ", ").append(step).append(' ').append(n / 1_000_000).append(" ms");

@@ -187,6 +187,36 @@ class LakeIT {
         Path status = settings("lake", Map.of()).statusFile();
         long rows = count("s3a://lake/silver/people");
         await("status gives silver.people's " + rows + " rows", () -> statusSilverRows(status, "people") == rows);
+        // History: a version per change, the two updates of one transaction as one, a delete ending
+        // a version and a key inserted and deleted in one transaction not there at all.
+        java.util.Set<String> versions = new java.util.TreeSet<>(List.of("1 Zoë r>u", "1 twice u> *", "2 王芳 r>d",
+                "2 back again c> *", "3 Ørjan r>u", "3 NULL u> *"));
+        List<String> held = new java.util.ArrayList<>();
+        try {
+            await("history.people holds " + versions, () -> {
+                held.clear();
+                held.addAll(history("lake", "people", "id IN (1, 2, 3, 5)",
+                        "concat(id, ' ', coalesce(name, 'NULL'), ' ', _op, '>', coalesce(_end_op, ''), if(_is_current, ' *', ''))"));
+                return versions.equals(new java.util.TreeSet<>(held));
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + System.lineSeparator() + "it holds " + held, e);
+        }
+        // Each version ends where the next begins.
+        assertThat(spark.read().format("delta").load("s3a://lake/history/people").as("a")
+                .join(spark.read().format("delta").load("s3a://lake/history/people").as("b"),
+                        org.apache.spark.sql.functions.expr("a.id = b.id AND a._end_op IN ('u', 'c') AND b._valid_from = a._valid_to"), "left_anti")
+                .filter("a._end_op IN ('u', 'c')").count()).isZero();
+    }
+
+    /** {@code expression} over the versions in {@code table}'s history that {@code where} selects, one line each. */
+    private static List<String> history(String bucket, String table, String where, String expression) {
+        String path = new LakePaths("s3a://" + bucket).history(table);
+        if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
+            return List.of();
+        }
+        return spark.read().format("delta").load(path).filter(where).selectExpr(expression)
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     }
 
     @Test
@@ -635,6 +665,8 @@ class LakeIT {
             assertThat(csv.statusCode()).isEqualTo(200);
             assertThat(csv.headers().firstValue("Content-Type")).hasValue("text/csv; charset=utf-8");
             assertThat(csv.body()).isEqualTo("id,name\r\n2,asked in csv\r\n");
+            await("history.people's current version of id 2", () -> post(http, base, "csv",
+                    "SELECT name FROM history.people WHERE id = 2 AND _is_current").body().equals("name\r\nasked in csv\r\n"));
             assertThat(post(http, base, "table", "SHOW TABLES IN silver").body()).containsPattern("\\|\\s*silver\\|\\s*orders\\|");
 
             var refused = post(http, base, "table", "DELETE FROM silver.orders");

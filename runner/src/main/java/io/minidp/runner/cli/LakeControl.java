@@ -29,7 +29,7 @@ final class LakeControl implements AutoCloseable {
     }
 
     /**
-     * Asks the processor to archive each table's bronze and silver and lift its stop, and waits until
+     * Asks the processor to archive each table's bronze, silver and history and lift its stop, and waits until
      * it has (it looks for requests every 5 s, and at the start of each micro-batch).
      */
     void rebuild(List<String> tables, Console console) {
@@ -58,7 +58,7 @@ final class LakeControl implements AutoCloseable {
                                 + "; the request stays and is carried out when the processor runs.", e);
                     }
                 }
-                console.say("%s: its bronze and silver are archived; the re-snapshot fills them again.", table);
+                console.say("%s: its bronze, silver and history are archived; the re-snapshot fills them again.", table);
             }
         } catch (SdkException e) {
             throw new PlatformException("The object store at " + config.endpoint() + " failed: " + e.getMessage()

@@ -13,7 +13,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Where the lake's tables lie under its root ({@code s3a://<bucket>}):
- * {@code bronze/<table>}, {@code silver/<table>}, {@code gold/<name>}, and {@code bronze/_rejected}
+ * {@code bronze/<table>}, {@code silver/<table>}, {@code history/<table>}, {@code gold/<name>}, and {@code bronze/_rejected}
  * for records that could not be decoded.
  *
  * <p>A table keeps its PostgreSQL name exactly; its folder is {@link LakeLayout#folder}.
@@ -21,7 +21,7 @@ import org.apache.spark.sql.SparkSession;
 public record LakePaths(String root) {
 
     public static final String REJECTED = "_rejected";
-    public static final List<String> LAYERS = List.of("bronze", "silver", "gold");
+    public static final List<String> LAYERS = List.of("bronze", "silver", "history", "gold");
 
     public String bronze(String table) {
         return table("bronze", table);
@@ -29,6 +29,10 @@ public record LakePaths(String root) {
 
     public String silver(String table) {
         return table("silver", table);
+    }
+
+    public String history(String table) {
+        return table("history", table);
     }
 
     public String gold(String name) {

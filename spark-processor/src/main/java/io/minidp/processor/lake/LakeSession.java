@@ -79,7 +79,7 @@ public final class LakeSession {
                 // A column widened in PostgreSQL (integer to bigint, a larger numeric) is widened in the lake too.
                 .config("spark.databricks.delta.properties.defaults.enableTypeWidening", "true")
                 .config("spark.local.dir", scratch.toString())
-                // The catalog's databases (bronze, silver, gold for queries) hold no data of their own.
+                // The catalog's databases (bronze, silver, history, gold for queries) hold no data of their own.
                 .config("spark.sql.warehouse.dir", scratch.resolve("warehouse").toString())
                 .config("spark.hadoop.hadoop.tmp.dir", scratch.resolve("hadoop").toString())
                 .config("spark.driver.host", s.driverHost())

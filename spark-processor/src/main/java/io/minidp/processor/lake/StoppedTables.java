@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * other tables go on. Until the table is rebuilt, the processor keeps its changes, with their bytes
  * and the reason, in {@code bronze._rejected} instead of applying them. It is rebuilt when
  * {@code ./platform resnapshot --rebuild <table>} asks for it ({@link LakeLayout#rebuildKey}): the
- * processor moves the table's bronze and silver to
+ * processor moves the table's bronze, silver and history to
  * {@code _minidp/archive/} and forgets them, and Debezium's re-snapshot fills them again from
  * PostgreSQL. Each stop is kept in the lake ({@link LakeLayout#stoppedKey}), so it outlives a restart.
  */
@@ -105,12 +105,12 @@ public final class StoppedTables {
 
     /** What a user does to resume a stopped table. */
     public static String howToResume(String table) {
-        return "To rebuild it from PostgreSQL (its bronze and silver are archived under " + LakeLayout.ARCHIVE
+        return "To rebuild it from PostgreSQL (its bronze, silver and history are archived under " + LakeLayout.ARCHIVE
                 + "/): ./platform resnapshot --rebuild " + table;
     }
 
     /**
-     * Carries out the rebuilds asked for since the last call: each table's bronze and silver move to
+     * Carries out the rebuilds asked for since the last call: each table's bronze, silver and history move to
      * the archive, {@code forget} drops what the processor holds of the table, and its stop is
      * lifted. With {@code onlyStopped}, only tables whose apply is stopped (no batch writes them):
      * that is safe while a batch runs. Returns the tables rebuilt.
@@ -141,7 +141,7 @@ public final class StoppedTables {
                 }
                 Path archive = new Path(paths.root() + "/" + LakeLayout.ARCHIVE + "/" + LakeLayout.folder(table) + "-"
                         + STAMP.format(Instant.now()));
-                for (String layer : List.of("bronze", "silver")) {
+                for (String layer : List.of("bronze", "silver", "history")) {
                     Path from = new Path(paths.table(layer, table));
                     if (fs.exists(from)) {
                         fs.mkdirs(archive);
@@ -155,7 +155,7 @@ public final class StoppedTables {
                 fs.delete(st.getPath(), false);
                 stopped.remove(table);
                 rebuilt.add(table);
-                LOG.info("Rebuilding {}: its bronze and silver moved to {}; the re-snapshot fills them again", table, archive);
+                LOG.info("Rebuilding {}: its bronze, silver and history moved to {}; the re-snapshot fills them again", table, archive);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot rebuild tables asked for under " + paths.root() + "/" + LakeLayout.REBUILD

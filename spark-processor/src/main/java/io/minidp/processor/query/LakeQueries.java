@@ -13,13 +13,13 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Spark SQL over the lake, read-only: every Delta table by name ({@code bronze.orders},
- * {@code silver.orders}, {@code gold.daily_product_sales}), registered when a statement names it,
+ * {@code silver.orders}, {@code history.orders}, {@code gold.daily_product_sales}), registered when a statement names it,
  * so a table written since the last statement is found and each statement reads a table's
  * latest version. Used by the query service and by {@code ./platform query} when no service runs.
  */
 public final class LakeQueries {
 
-    private static final Pattern TABLE_REF = Pattern.compile("(?i)\\b(bronze|silver|gold)\\.(?:`((?:[^`]|``)+)`|(\\w+))");
+    private static final Pattern TABLE_REF = Pattern.compile("(?i)\\b(bronze|silver|history|gold)\\.(?:`((?:[^`]|``)+)`|(\\w+))");
 
     /** What a statement gave: its result as text, or why it has none. */
     public record Answer(Outcome outcome, String body, int rows, boolean truncated) {}
