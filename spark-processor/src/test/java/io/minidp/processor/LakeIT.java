@@ -435,6 +435,7 @@ class LakeIT {
         spark.sql("DELETE FROM delta.`s3a://lake/silver/coupons` WHERE code = 'SPRING'");
         // The same row twice: each copy equals bronze at its position, so only counting keys finds it.
         spark.sql("INSERT INTO delta.`s3a://lake/silver/people` SELECT * FROM delta.`s3a://lake/silver/people` WHERE id = 3");
+        spark.sql("UPDATE delta.`s3a://lake/history/orders` SET status = 'rewritten' WHERE order_id = 2 AND _is_current");
 
         Verifier.Report bad = verifier.run();
         assertThat(bad.passed()).isFalse();
@@ -443,7 +444,10 @@ class LakeIT {
         assertThat(byTable.get("people").differences()).containsExactly("key {id=3}: 2 rows in silver",
                 "key {id=1}: name: bronze 'twice', silver 'tampered'");
         assertThat(byTable.get("coupons").differences()).containsExactly("key {code=SPRING}: in bronze, missing in silver");
-        assertThat(byTable.get("orders").equal()).isTrue();
+        assertThat(byTable.get("orders").differences()).singleElement().asString()
+                .matches("key \\{order_id=2}: status: PostgreSQL '[a-z]+', history 'rewritten'");
+        assertThat(byTable.get("busy").equal()).isTrue();
+        assertThat(byTable.get("busy").summary()).contains("in history as of");
     }
 
     @Test

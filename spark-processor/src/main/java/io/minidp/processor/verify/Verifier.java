@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
@@ -62,7 +64,9 @@ import org.apache.spark.storage.StorageLevel;
  *   <li>silver with bronze: every silver row must be the change bronze holds at its position;
  *       every key bronze last wrote (in a batch silver had applied, after the latest TRUNCATE)
  *       must be in silver; and no silver row may be behind bronze (an update, delete or TRUNCATE
- *       it missed). A row changed by hand in silver is found.</li>
+ *       it missed). A row changed by hand in silver is found;</li>
+ *   <li>history with PostgreSQL: the versions valid at the view's instant (the latest commit time
+ *       it sees) must be PostgreSQL's rows as of the view.</li>
  * </ol>
  *
  * <p>Rows by key and every column; the first differences are reported by key and column. Types
@@ -425,14 +429,58 @@ public final class Verifier {
             }
             bad += atView.bad() + silverVsBronze.bad() + notApplied.size();
             boolean equal = differences.isEmpty() && atView.leftRows() == atView.rightRows();
-            String summary = String.format("%,d rows in PostgreSQL, %,d in the lake as of the same point, %,d in silver%s",
-                    atView.leftRows(), atView.rightRows(), silverRowCount,
+            String inHistory = "";
+            if (LakePaths.exists(spark, paths.history(table) + "/_delta_log")) {
+                HistoryCheck h = compareHistory(table, bronze, seen, source, pgRows, keys, columns);
+                differences.addAll(h.differences());
+                bad += h.bad();
+                equal &= h.differences().isEmpty();
+                inHistory = h.summary();
+            }
+            String summary = String.format("%,d rows in PostgreSQL, %,d in the lake as of the same point, %,d in silver%s%s",
+                    atView.leftRows(), atView.rightRows(), silverRowCount, inHistory,
                     bad > 0 ? String.format("; %,d rows differ", bad) : "");
             return new TableReport(table, equal, summary, differences.subList(0, Math.min(differences.size(), 3 * SHOWN)));
         } finally {
             silver.unpersist();
             bronze.unpersist();
         }
+    }
+
+    /** What the history check found: the summary's part, the differences, the rows that differ. */
+    private record HistoryCheck(String summary, List<String> differences, long bad) {}
+
+    /**
+     * History against PostgreSQL: the versions valid at the view's instant must be PostgreSQL's
+     * rows as of the view. That instant is the latest commit time among the changes the view sees
+     * (per table); it stands for the view only when every change the view does not see committed
+     * later, which PostgreSQL does not promise for commits at the same moment: then history is not
+     * compared at this point, and the summary says so.
+     */
+    private HistoryCheck compareHistory(String table, Dataset<Row> bronze, Column seen, Dataset<Row> source,
+            Dataset<Row> pgRows, List<String> keys, List<String> columns) {
+        Row cut = bronze.agg(max(when(seen, col("_source_ts"))), min(when(not(seen), col("_source_ts")))).first();
+        java.sql.Timestamp lastSeen = cut.isNullAt(0) ? null : cut.getTimestamp(0);
+        java.sql.Timestamp firstUnseen = cut.isNullAt(1) ? null : cut.getTimestamp(1);
+        if (lastSeen != null && firstUnseen != null && !lastSeen.before(firstUnseen)) {
+            return new HistoryCheck(", history not compared (a change the view does not see committed at "
+                    + firstUnseen.toInstant() + ", before one it sees, at " + lastSeen.toInstant() + ")", List.of(), 0);
+        }
+        java.sql.Timestamp at = lastSeen != null ? lastSeen : new java.sql.Timestamp(0);
+        Dataset<Row> history = spark.read().format("delta").load(paths.history(table));
+        List<String> missing = columns.stream().filter(c -> !List.of(history.columns()).contains(c)).toList();
+        if (!missing.isEmpty()) {
+            return new HistoryCheck("", missing.stream().map(c -> "column " + c + " is missing in history").toList(),
+                    0);
+        }
+        Column valid = col("_valid_from").leq(lit(at)).and(col("_valid_to").isNull().or(col("_valid_to").gt(lit(at))));
+        Diff d = diff(pgRows, history.filter(valid).select(typed(source, columns)), keys, columns, "PostgreSQL",
+                "history");
+        List<String> lines = new ArrayList<>(d.lines());
+        if (lines.isEmpty() && d.leftRows() != d.rightRows()) {
+            lines.add(d.rightRows() + " versions in history valid at " + at.toInstant() + " for " + d.leftRows() + " rows");
+        }
+        return new HistoryCheck(String.format(", %,d in history as of %s", d.rightRows(), at.toInstant()), lines, d.bad());
     }
 
     /**
