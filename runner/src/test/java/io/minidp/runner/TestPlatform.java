@@ -57,6 +57,7 @@ final class TestPlatform {
         env.put("CONSUMER_DLQ_TOPIC", "it.dead-letters");
         env.put("PROCESSOR_UI_PORT", "0");
         env.put("PROCESSOR_GOLD_SECONDS", "0");
+        env.put("PROCESSOR_HISTORY_SECONDS", "0");
         env.put("QUERY_PORT", Integer.toString(EmbeddedPostgres.freePort()));
         env.put("PATH", System.getenv("PATH"));
         return env;

@@ -55,9 +55,18 @@ public final class CdcPipeline {
     private final LakeStatus status;
     private final StoppedTables stopped;
     private final ExecutorService tableWriters;
-    /** Gold is recomputed beside the stream, so that a batch never waits for it. */
-    private final java.util.concurrent.ScheduledExecutorService goldWriter;
+    /**
+     * Gold and history are written beside the stream, so that a batch never waits for them; and
+     * rebuilds are taken between batches. One thread: none of them runs while another does.
+     */
+    private final java.util.concurrent.ScheduledExecutorService lakeWriter;
     private Instant goldAt = Instant.EPOCH;
+    /** Tables whose history is behind bronze, the key of each table seen with one, and when the last catch-up began. */
+    private final java.util.Set<String> historyBehind = new java.util.HashSet<>();
+    private final Map<String, List<String>> historyKeys = new ConcurrentHashMap<>();
+    private Instant historyAt = Instant.EPOCH;
+    /** A catch-up is scheduled or running: cleared only when it has ended. */
+    private boolean historyPending;
     private boolean goldStale;
     /** A refresh is scheduled or running: the flag is cleared only when it has ended. */
     private boolean goldPending;
@@ -79,8 +88,8 @@ public final class CdcPipeline {
             t.setDaemon(true);
             return t;
         });
-        this.goldWriter = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "gold-writer");
+        this.lakeWriter = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lake-writer");
             t.setDaemon(true);
             return t;
         });
@@ -116,9 +125,11 @@ public final class CdcPipeline {
         status.load();
         stopped.load();
         status.stopped(stopped.all());
+        // History may be behind bronze after the last run: every table's catches up.
+        historyChanged(paths.tables(spark, "silver"));
         if (!rebuildsWatched) {
             rebuildsWatched = true;
-            goldWriter.scheduleWithFixedDelay(this::takeRebuildsOfStoppedTables, REBUILD_CHECK_SECONDS,
+            lakeWriter.scheduleWithFixedDelay(this::takeRebuildsOfStoppedTables, REBUILD_CHECK_SECONDS,
                     REBUILD_CHECK_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
         }
         Trigger trigger = settings.runOnce() ? Trigger.AvailableNow()
@@ -149,7 +160,9 @@ public final class CdcPipeline {
         ChangeDecoder.Decoded decoded = decodeWaitingForRegistry(raw, batchId);
         timer.lap("decode", started);
         bronze.batchStart(batchId);
-        stopped.rebuildRequested(false, this::forget);
+        synchronized (history) {
+            stopped.rebuildRequested(false, this::forget);
+        }
         // Tables are independent Delta tables: write them side by side, as most of a write is waiting on S3.
         List<Future<Applied>> futures = new ArrayList<>();
         for (TableChanges t : decoded.tables()) {
@@ -175,6 +188,9 @@ public final class CdcPipeline {
             timer.lap("rejected", at);
         }
         bronze.batchDone(batchId);
+        if (!touched.isEmpty()) {
+            historyChanged(touched);
+        }
         if (touched.stream().anyMatch(Gold.INPUTS::contains)) {
             goldChanged();
         }
@@ -197,7 +213,11 @@ public final class CdcPipeline {
     /** A stopped table is rebuilt when asked, between batches too: a quiet database has none. */
     private void takeRebuildsOfStoppedTables() {
         try {
-            if (!stopped.rebuildRequested(true, this::forget).isEmpty()) {
+            boolean rebuilt;
+            synchronized (history) {
+                rebuilt = !stopped.rebuildRequested(true, this::forget).isEmpty();
+            }
+            if (rebuilt) {
                 status.stopped(stopped.all());
                 status.rewrite();
             }
@@ -218,7 +238,7 @@ public final class CdcPipeline {
         }
         goldPending = true;
         long wait = Math.max(0, settings.goldSeconds() - Duration.between(goldAt, Instant.now()).getSeconds());
-        goldWriter.schedule(this::refreshGold, wait, java.util.concurrent.TimeUnit.SECONDS);
+        lakeWriter.schedule(this::refreshGold, wait, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private void refreshGold() {
@@ -235,7 +255,7 @@ public final class CdcPipeline {
         } catch (Exception e) {
             long retry = Math.max(GOLD_RETRY_SECONDS, settings.goldSeconds());
             LOG.warn("Gold could not be refreshed; trying again in {} s: {}", retry, e.toString());
-            goldWriter.schedule(this::refreshGold, retry, java.util.concurrent.TimeUnit.SECONDS);
+            lakeWriter.schedule(this::refreshGold, retry, java.util.concurrent.TimeUnit.SECONDS);
             return;
         }
         boolean again;
@@ -249,13 +269,75 @@ public final class CdcPipeline {
         }
     }
 
-    /** Waits until no gold refresh is pending (a run-once ends only when gold is current). */
-    public synchronized void awaitGold() throws InterruptedException {
+    /**
+     * History is behind bronze for {@code tables}: a catch-up is scheduled,
+     * {@code PROCESSOR_HISTORY_SECONDS} after the last one began, unless one is scheduled already
+     * (it takes every table asked for until it runs).
+     */
+    private synchronized void historyChanged(java.util.Collection<String> tables) {
+        historyBehind.addAll(tables);
+        if (historyPending || historyBehind.isEmpty()) {
+            return;
+        }
+        historyPending = true;
+        long wait = Math.max(0, settings.historySeconds() - Duration.between(historyAt, Instant.now()).getSeconds());
+        lakeWriter.schedule(this::catchUpHistory, wait, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private void catchUpHistory() {
+        List<String> tables;
+        synchronized (this) {
+            tables = new ArrayList<>(historyBehind);
+            historyBehind.clear();
+            historyAt = Instant.now();
+        }
+        long started = System.nanoTime();
+        long taken = 0;
+        List<String> failed = new ArrayList<>();
+        for (String table : tables) {
+            try {
+                // The key of a table this process has only seen TRUNCATEs of: silver has it.
+                List<String> keys = historyKeys.computeIfAbsent(table, t -> Silver.recordedKey(spark, paths.silver(t)));
+                if (keys.isEmpty()) {
+                    continue; // no key, no silver: no history
+                }
+                spark.sparkContext().setJobDescription("history of " + table);
+                synchronized (history) {
+                    taken += history.catchUp(table, keys);
+                }
+            } catch (Exception e) {
+                LOG.warn("The history of {} could not take bronze's latest changes; trying again in {} s: {}", table,
+                        GOLD_RETRY_SECONDS, e.toString());
+                failed.add(table);
+            }
+        }
+        if (taken > 0) {
+            LOG.info("History took {} changes of {} from bronze in {} ms", taken, tables,
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+        synchronized (this) {
+            historyPending = false;
+            notifyAll();
+            if (!failed.isEmpty()) {
+                historyBehind.addAll(failed);
+                historyPending = true;
+                lakeWriter.schedule(this::catchUpHistory, GOLD_RETRY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } else {
+                historyChanged(List.of());
+            }
+        }
+    }
+
+    /**
+     * Waits until no gold refresh or history catch-up is pending (a run-once ends only when both
+     * are current).
+     */
+    public synchronized void awaitRefreshes() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (goldPending) {
+        while (goldPending || historyPending) {
             long left = (deadline - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
-                LOG.warn("Gold is still being refreshed after 5 min; stopping without waiting for it");
+                LOG.warn("Gold or history is still being written after 5 min; stopping without waiting for it");
                 return;
             }
             wait(left);
@@ -318,7 +400,7 @@ public final class CdcPipeline {
     }
 
     /**
-     * One table's part of a batch: bronze, then silver and history, then the marks; returns the changes applied.
+     * One table's part of a batch: bronze, then silver, then the marks; returns the changes applied.
      * {@code inBronze[0]} is set once the batch's changes are in bronze.
      */
     private long applyTableOnce(TableChanges t, long batchId, StepTimer timer, boolean[] inBronze) {
@@ -338,9 +420,6 @@ public final class CdcPipeline {
             bronze.append(t.table(), fresh, batchId);
             inBronze[0] = true;
             at = timer.lap("bronze", at);
-            if (t.hasKey()) {
-                history.prepare(t.table());
-            }
             spark.sparkContext().setJobDescription(job + "merge into silver");
             long silverDelta = 0;
             Dataset<Row> forSilver = fresh;
@@ -355,13 +434,7 @@ public final class CdcPipeline {
             if (t.hasKey()) {
                 silverDelta += silver.merge(t, forSilver, batchId);
                 at = timer.lap("silver", at);
-                spark.sparkContext().setJobDescription(job + "merge into history");
-                history.merge(t, fresh, truncated != null, perPartition.stream().anyMatch(r -> !r.isNullAt(8)), batchId);
-                at = timer.lap("history", at);
-            } else if (truncated != null) {
-                // Only TRUNCATEs, which carry no key: the table may still have a history to end.
-                history.truncate(t.table(), fresh, batchId);
-                at = timer.lap("history", at);
+                historyKeys.put(t.table(), t.keyColumns());
             }
             bronze.advance(t.table(), perPartition);
             status.applied(t.table(), silverDelta, perPartition.stream().filter(r -> !r.isNullAt(4))
@@ -454,7 +527,7 @@ public final class CdcPipeline {
         @Override
         public String toString() {
             StringBuilder sb = new StringBuilder();
-            for (String step : List.of("decode", "rejected", "fresh", "bronze", "silver", "history", "status")) {
+            for (String step : List.of("decode", "rejected", "fresh", "bronze", "silver", "status")) {
                 Long n = nanos.get(step);
                 if (n != null) {
                     sb.append(sb.length() == 0 ? "" : ", ").append(step).append(' ').append(n / 1_000_000).append(" ms");

@@ -58,7 +58,7 @@ public final class Main {
             }
             try {
                 query.awaitTermination();
-                pipeline.awaitGold();
+                pipeline.awaitRefreshes();
                 return 0; // stopped, or ran once to the end
             } catch (StreamingQueryException e) {
                 if (stopping) {

@@ -21,13 +21,14 @@ import java.util.regex.Pattern;
  * @param driverHost      the address executors reach the driver at (127.0.0.1 locally; the container name in Docker)
  * @param uiPort          the Spark UI's port, 0 for none
  * @param goldSeconds     gold tables are recomputed at most this often, when their silver tables changed
+ * @param historySeconds  history tables take bronze's new changes at most this often
  * @param logsDir         where services log; executors on a cluster log there too
  * @param tableThreads    how many tables of a micro-batch are written at the same time
  */
 public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Config s3, String topicPrefix, String master,
                                 String checkpoint, int triggerSeconds, boolean runOnce, int maxOffsets,
                                 int shufflePartitions, Path workDir, String driverHost, int uiPort, String executorMemory,
-                                int goldSeconds, Path logsDir, int tableThreads) {
+                                int goldSeconds, int historySeconds, Path logsDir, int tableThreads) {
 
     private static final Pattern MASTER = Pattern.compile("local(\\[(\\*|\\d{1,3})])?|spark://[A-Za-z0-9.\\-]+:\\d{1,5}");
 
@@ -55,6 +56,7 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
                 r.integer("PROCESSOR_UI_PORT", 4040, 0, 65535),
                 r.parsed("SPARK_EXECUTOR_MEMORY", "1g", ProcessorSettings::memory, "1g"),
                 r.integer("PROCESSOR_GOLD_SECONDS", 60, 0, 86_400),
+                r.integer("PROCESSOR_HISTORY_SECONDS", 10, 0, 86_400),
                 r.path("LOGS_DIR", "logs"),
                 r.integer("PROCESSOR_TABLE_THREADS", 4, 1, 64));
     }
@@ -70,7 +72,7 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
         return new ProcessorSettings(null, null, s3, "", "local[2]", "", 0, false, 1,
                 r.integer("PROCESSOR_SHUFFLE_PARTITIONS", 4, 1, 10_000),
                 r.path("PROCESSOR_WORK_DIR", dataDir.resolve("spark-processor").toString()),
-                r.string("SPARK_DRIVER_HOST", "127.0.0.1"), 0, "1g", 0, r.path("LOGS_DIR", "logs"), 1);
+                r.string("SPARK_DRIVER_HOST", "127.0.0.1"), 0, "1g", 0, 0, r.path("LOGS_DIR", "logs"), 1);
     }
 
     /** The lake's root: everything lives under this s3a:// URI. */

@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.struct;
 import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import io.minidp.processor.decode.ChangeDecoder;
-import io.minidp.processor.decode.TableChanges;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The history layer (slowly changing dimension, type 2): per table with a primary key, one row per
- * version of each key, kept by one Delta MERGE per micro-batch after silver's.
+ * version of each key. It is kept from bronze, beside the stream: {@link #catchUp} takes the
+ * batches bronze holds since the last one history took, in one Delta MERGE, so a micro-batch
+ * never waits for it and one MERGE serves many batches.
  *
  * <p>Each insert, update or snapshot read opens a version, valid from its commit time in
  * PostgreSQL ({@code _valid_from}) until the next change of its key or a TRUNCATE of the table
@@ -46,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * it (a re-snapshot of an unchanged row) opens no version: it is not a change.
  *
  * <p>Changes are ordered as bronze orders them ({@link Bronze#position()}, then Kafka offset), and
- * the MERGE's commit is marked with the batch id ({@link BatchMarks}): a replayed batch is not
- * applied twice. A history table made for a silver table that had rows already starts from
- * silver's rows, each valid from its last change.
+ * the MERGE's commit is marked with the last batch it took ({@link BatchMarks}): the next one
+ * starts after it, in this process or the next, and no batch is taken twice. A lake made before
+ * history gets each table's history from all of its bronze.
  */
 public final class History {
 
@@ -69,6 +70,8 @@ public final class History {
     private final Set<String> created = ConcurrentHashMap.newKeySet();
     /** Tables this process created empty and has written nothing to since: a plain append fills them. */
     private final Set<String> empty = ConcurrentHashMap.newKeySet();
+    /** Per table, the last batch its history has taken. */
+    private final Map<String, Long> upTo = new ConcurrentHashMap<>();
 
     public History(SparkSession spark, LakePaths paths) {
         this.spark = spark;
@@ -76,59 +79,64 @@ public final class History {
         this.batches = new BatchMarks(spark, "minidp-history");
     }
 
-    /** {@code table}'s history was archived: the next batch creates it again. */
+    /** {@code table}'s history was archived: the next catch-up creates it again, from the new bronze. */
     public void forget(String table) {
         String path = paths.history(table);
         created.remove(path);
         empty.remove(path);
+        upTo.remove(table);
         batches.forget(path);
     }
 
-    /**
-     * Before silver takes the batch: a table that has silver rows but no history yet (a lake from
-     * before history) gets one from silver's rows, each valid from its last change.
-     */
-    public void prepare(String table) {
-        String path = paths.history(table);
-        if (created.contains(path)) {
-            return;
-        }
-        if (DeltaTable.isDeltaTable(spark, path)) {
-            created.add(path);
-            return;
-        }
-        String silver = paths.silver(table);
-        if (!DeltaTable.isDeltaTable(spark, silver)) {
-            return;
-        }
-        Dataset<Row> rows = spark.read().format("delta").load(silver);
-        List<Column> columns = new ArrayList<>();
-        for (String c : rows.columns()) {
-            if (!Silver.KEPT_META.contains(c) && !c.equals("_applied_at")) {
-                columns.add(col(q(c)));
-            }
-        }
-        columns.add(col("_op"));
-        columns.add(col("_lsn"));
-        columns.add(col("_commit_lsn"));
-        columns.add(col("_source_ts").as("_valid_from"));
-        columns.addAll(ends(lit(null), lit(null), lit(null), lit(null)));
-        columns.add(lit(true).as("_is_current"));
-        rows.select(columns.toArray(Column[]::new)).write().format("delta").mode(SaveMode.ErrorIfExists)
-                .partitionBy(PARTITION).save(path);
-        created.add(path);
-        LOG.info("History of {} started from its silver table's rows, each valid from its last change", table);
+    /** The last batch {@code table}'s history has taken; -1 for none. */
+    public long takenUpTo(String table) {
+        return upTo.computeIfAbsent(table, t -> batches.committed(paths.history(t)));
     }
 
     /**
-     * Applies the batch's fresh changes of {@code t} (a table with a key; TRUNCATEs included) to
-     * its history. {@code truncated} and {@code reads}: whether the batch has a TRUNCATE and
-     * snapshot reads of the table (each costs a pass that is skipped when there is none). A batch
-     * applied before is skipped.
+     * The last batch the history at {@code path} has taken (the mark of its newest MERGE); -1 for
+     * none or no table.
      */
-    public void merge(TableChanges t, Dataset<Row> fresh, boolean truncated, boolean reads, long batchId) {
-        List<String> keys = t.keyColumns();
-        String path = paths.history(t.table());
+    public static long takenUpTo(SparkSession spark, String path) {
+        return new BatchMarks(spark, "minidp-history").committed(path);
+    }
+
+    /**
+     * Takes the changes bronze holds for {@code table} (keyed by {@code keys}) in the batches
+     * after the last one its history has taken, in one MERGE. A batch's changes of a table are one
+     * commit of its bronze, so the version read holds each batch whole. Returns the changes taken.
+     */
+    public long catchUp(String table, List<String> keys) {
+        long from = takenUpTo(table);
+        String bronze = paths.bronze(table);
+        if (!DeltaTable.isDeltaTable(spark, bronze)) {
+            return 0;
+        }
+        Dataset<Row> changes = spark.read().format("delta").load(bronze).filter(col("_batch_id").gt(from))
+                .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        try {
+            Row flags = changes.agg(org.apache.spark.sql.functions.count(lit(1)), max(col("_op").equalTo("t")),
+                    max(col("_snapshot")), max(col("_batch_id"))).first();
+            long n = flags.getLong(0);
+            if (n > 0) {
+                long last = flags.getLong(3);
+                merge(table, keys, changes, flags.getBoolean(1), flags.getBoolean(2), last);
+                upTo.put(table, last);
+            }
+            return n;
+        } finally {
+            changes.unpersist();
+        }
+    }
+
+    /**
+     * Applies {@code fresh}, changes of {@code table} (TRUNCATEs included) in bronze's shape, to
+     * its history, marked as taken up to {@code batchId}. {@code truncated} and {@code reads}:
+     * whether they hold a TRUNCATE and snapshot reads (each costs a pass that is skipped when there
+     * is none). Skipped when history has taken {@code batchId} already.
+     */
+    void merge(String table, List<String> keys, Dataset<Row> fresh, boolean truncated, boolean reads, long batchId) {
+        String path = paths.history(table);
         List<String> data = new ArrayList<>();
         for (String c : fresh.columns()) {
             if (!ChangeDecoder.META_COLUMNS.contains(c)) {
@@ -188,7 +196,7 @@ public final class History {
         open.add(lead(col("_op"), 1).over(inOrder).isNull().as("_is_current"));
         open.add(row_number().over(inOrder).as("_first"));
         Dataset<Row> steps = changes.select(open.toArray(Column[]::new));
-        Dataset<Row> versions = Silver.Derived.add(t.table(), steps.filter(col("_op").isin("c", "u", "r")).drop("_first"));
+        Dataset<Row> versions = Silver.Derived.add(table, steps.filter(col("_op").isin("c", "u", "r")).drop("_first"));
         // A key's first change of the batch ends the version history holds as current: a row
         // with its key and that end, and no _op, which the MERGE takes for an end, not a version.
         List<Column> end = new ArrayList<>();
@@ -212,7 +220,7 @@ public final class History {
             versions.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").partitionBy(PARTITION)
                     .option("userMetadata", BatchMarks.mark(batchId)).save(path);
             empty.remove(path);
-            batches.done(path, batchId);
+            marked(path, batchId);
             return;
         }
         SparkSession own = ((org.apache.spark.sql.classic.SparkSession) spark).cloneSession();
@@ -236,26 +244,22 @@ public final class History {
             merge = merge.whenNotMatchedBySource(openBefore(firstTruncate, "t.")).updateExpr(endedBy(firstTruncate));
         }
         merge.execute();
-        batches.done(path, batchId);
+        marked(path, batchId);
     }
 
     /**
-     * A batch of {@code table} with TRUNCATEs and no row change, so no key to merge on: the
-     * versions open before the first TRUNCATE end at it. Nothing when the table has no history.
+     * The write for {@code batchId} is done. A write that changed nothing (every read a
+     * re-snapshot of an unchanged row) made no commit, so no mark: a commit of its own, which only
+     * sets a table property, carries it, or the next catch-up (and verify) would think those
+     * batches not taken.
      */
-    public void truncate(String table, Dataset<Row> fresh, long batchId) {
-        String path = paths.history(table);
-        if (!created.contains(path) && !DeltaTable.isDeltaTable(spark, path)) {
-            return;
+    private void marked(String path, long batchId) {
+        if (batches.committed(path) < batchId) {
+            SparkSession own = ((org.apache.spark.sql.classic.SparkSession) spark).cloneSession();
+            own.conf().set("spark.databricks.delta.commitInfo.userMetadata", BatchMarks.mark(batchId));
+            own.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` SET TBLPROPERTIES ('minidp.history.taken' = '"
+                    + batchId + "')");
         }
-        created.add(path);
-        if (batches.written(path, batchId)) {
-            return;
-        }
-        Row first = firstTruncate(fresh);
-        SparkSession own = ((org.apache.spark.sql.classic.SparkSession) spark).cloneSession();
-        own.conf().set("spark.databricks.delta.commitInfo.userMetadata", BatchMarks.mark(batchId));
-        DeltaTable.forPath(own, path).updateExpr(openBefore(first, ""), endedBy(first));
         batches.done(path, batchId);
     }
 

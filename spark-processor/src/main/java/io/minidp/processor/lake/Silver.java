@@ -60,6 +60,19 @@ public final class Silver {
     /** The table property that records which columns a silver table is keyed by. */
     static final String KEY_PROPERTY = "minidp.key";
 
+    /**
+     * The key the silver table at {@code path} was created with (its {@link #KEY_PROPERTY});
+     * empty when there is no such table or it has no key recorded.
+     */
+    public static List<String> recordedKey(SparkSession spark, String path) {
+        if (!DeltaTable.isDeltaTable(spark, path)) {
+            return List.of();
+        }
+        scala.Option<String> recorded = org.apache.spark.sql.delta.DeltaLog.forTable(spark, path).update(false,
+                scala.Option.empty(), scala.Option.empty()).metadata().configuration().get(KEY_PROPERTY);
+        return recorded.isDefined() ? List.of(recorded.get().split(", ")) : List.of();
+    }
+
     /** {@code table}'s silver was archived: the next merge creates it again. */
     public void forget(String table) {
         String path = paths.silver(table);

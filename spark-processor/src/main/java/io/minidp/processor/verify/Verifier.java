@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minidp.common.cdc.CdcTopics;
 import io.minidp.common.config.PostgresConfig;
 import io.minidp.processor.ProcessorSettings;
+import io.minidp.processor.lake.History;
 import io.minidp.processor.lake.LakePaths;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -352,7 +353,8 @@ public final class Verifier {
     }
 
     /** One table: PostgreSQL as of {@code view} against the lake as of it, then silver against bronze. */
-    TableReport compare(String table, List<String> keys, PgSnapshot view, long appliedBatch) throws SQLException {
+    TableReport compare(String table, List<String> keys, PgSnapshot view, long appliedBatch)
+            throws SQLException, InterruptedException {
         if (keys.isEmpty()) {
             return new TableReport(table, true, "no primary key: kept in bronze only, not compared", List.of());
         }
@@ -429,14 +431,11 @@ public final class Verifier {
             }
             bad += atView.bad() + silverVsBronze.bad() + notApplied.size();
             boolean equal = differences.isEmpty() && atView.leftRows() == atView.rightRows();
-            String inHistory = "";
-            if (LakePaths.exists(spark, paths.history(table) + "/_delta_log")) {
-                HistoryCheck h = compareHistory(table, bronze, seen, source, pgRows, keys, columns);
-                differences.addAll(h.differences());
-                bad += h.bad();
-                equal &= h.differences().isEmpty();
-                inHistory = h.summary();
-            }
+            HistoryCheck h = compareHistory(table, bronze, seen, appliedBatch, source, pgRows, keys, columns);
+            differences.addAll(h.differences());
+            bad += h.bad();
+            equal &= h.differences().isEmpty();
+            String inHistory = h.summary();
             String summary = String.format("%,d rows in PostgreSQL, %,d in the lake as of the same point, %,d in silver%s%s",
                     atView.leftRows(), atView.rightRows(), silverRowCount, inHistory,
                     bad > 0 ? String.format("; %,d rows differ", bad) : "");
@@ -451,15 +450,31 @@ public final class Verifier {
     private record HistoryCheck(String summary, List<String> differences, long bad) {}
 
     /**
-     * History against PostgreSQL: the versions valid at the view's instant must be PostgreSQL's
+     * History against PostgreSQL: once history has taken the batches silver has applied (it
+     * takes them beside the stream), the versions valid at the view's instant must be PostgreSQL's
      * rows as of the view. That instant is the latest commit time among the changes the view sees
      * (per table); it stands for the view only when every change the view does not see committed
      * later, which PostgreSQL does not promise for commits at the same moment: then history is not
      * compared at this point, and the summary says so.
      */
-    private HistoryCheck compareHistory(String table, Dataset<Row> bronze, Column seen, Dataset<Row> source,
-            Dataset<Row> pgRows, List<String> keys, List<String> columns) {
-        Row cut = bronze.agg(max(when(seen, col("_source_ts"))), min(when(not(seen), col("_source_ts")))).first();
+    private HistoryCheck compareHistory(String table, Dataset<Row> bronze, Column seen, long appliedBatch,
+            Dataset<Row> source, Dataset<Row> pgRows, List<String> keys, List<String> columns) throws InterruptedException {
+        Row cut = bronze.agg(max(when(seen, col("_source_ts"))), min(when(not(seen), col("_source_ts"))),
+                max(when(col("_batch_id").leq(appliedBatch), col("_batch_id")))).first();
+        // History takes bronze's batches beside the stream: it must have taken those silver has.
+        long needed = cut.isNullAt(2) ? -1 : cut.getLong(2);
+        String path = paths.history(table);
+        long waitUntil = System.nanoTime() + timeout.toNanos();
+        long taken = History.takenUpTo(spark, path);
+        while (taken < needed && System.nanoTime() < waitUntil) {
+            Thread.sleep(1000);
+            taken = History.takenUpTo(spark, path);
+        }
+        if (taken < needed) {
+            return new HistoryCheck("", List.of("history has taken the batches up to " + taken + ", bronze holds the table's"
+                    + " changes up to batch " + needed + ": it is behind (it takes them every PROCESSOR_HISTORY_SECONDS; is"
+                    + " the processor running? ./platform logs spark-processor)"), 0);
+        }
         java.sql.Timestamp lastSeen = cut.isNullAt(0) ? null : cut.getTimestamp(0);
         java.sql.Timestamp firstUnseen = cut.isNullAt(1) ? null : cut.getTimestamp(1);
         if (lastSeen != null && firstUnseen != null && !lastSeen.before(firstUnseen)) {
@@ -467,7 +482,10 @@ public final class Verifier {
                     + firstUnseen.toInstant() + ", before one it sees, at " + lastSeen.toInstant() + ")", List.of(), 0);
         }
         java.sql.Timestamp at = lastSeen != null ? lastSeen : new java.sql.Timestamp(0);
-        Dataset<Row> history = spark.read().format("delta").load(paths.history(table));
+        if (taken < 0) {
+            return new HistoryCheck(", no history yet", List.of(), 0); // and bronze holds nothing silver has applied
+        }
+        Dataset<Row> history = spark.read().format("delta").load(path);
         List<String> missing = columns.stream().filter(c -> !List.of(history.columns()).contains(c)).toList();
         if (!missing.isEmpty()) {
             return new HistoryCheck("", missing.stream().map(c -> "column " + c + " is missing in history").toList(),

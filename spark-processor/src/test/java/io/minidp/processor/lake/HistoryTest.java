@@ -3,12 +3,12 @@ package io.minidp.processor.lake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minidp.processor.LocalSpark;
-import io.minidp.processor.decode.TableChanges;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,9 +45,7 @@ class HistoryTest {
                 + " AS c(id, v, _op, _commit_lsn, _lsn, _ts, _kafka_offset)");
     }
 
-    private static TableChanges table(Dataset<Row> changes) {
-        return new TableChanges("t", changes, List.of("id"));
-    }
+    private static final List<String> ID = List.of("id");
 
     /** The versions, one line each: key=value [from, to) opened by → ended by, and * for the current one. */
     private static List<String> versions(String root) {
@@ -63,9 +61,7 @@ class HistoryTest {
         String root = dir.resolve("lake").toUri().toString();
         History history = new History(spark, new LakePaths(root));
         // Batch 0: the initial snapshot.
-        history.merge(table(changes("(1, 'a', 'r', -1L, 10L, '2026-01-01 00:00:00', 0L),"
-                + " (2, 'b', 'r', -1L, 10L, '2026-01-01 00:00:00', 1L), (3, 'c', 'r', -1L, 10L, '2026-01-01 00:00:00', 2L)")),
-                changes("(1, 'a', 'r', -1L, 10L, '2026-01-01 00:00:00', 0L),"
+        history.merge("t", ID, changes("(1, 'a', 'r', -1L, 10L, '2026-01-01 00:00:00', 0L),"
                 + " (2, 'b', 'r', -1L, 10L, '2026-01-01 00:00:00', 1L), (3, 'c', 'r', -1L, 10L, '2026-01-01 00:00:00', 2L)"),
                 false, true, 0);
         // Batch 1: an update, a delete, a key created and updated in the same batch; in one
@@ -75,22 +71,22 @@ class HistoryTest {
                 + " (7, 'g', 'c', 125L, 125L, '2026-01-01 00:00:03.5', 20L), (8, 'h', 'c', 125L, 126L, '2026-01-01 00:00:03.5', 21L),"
                 + " (7, 'g1', 'u', 125L, 127L, '2026-01-01 00:00:03.5', 22L), (8, 'h', 'd', 125L, 128L, '2026-01-01 00:00:03.5', 23L),"
                 + " (4, 'd1', 'u', 130L, 130L, '2026-01-01 00:00:04', 6L)");
-        history.merge(table(one), one, false, false, 1);
+        history.merge("t", ID, one, false, false, 1);
         // Batch 2: a re-snapshot that finds 1 unchanged and 3 changed (a default filled in without
         // WAL), then TRUNCATE (4 has no event in this batch) and a new row after it.
         Dataset<Row> two = changes("(1, 'a1', 'r', 130L, 140L, '2026-01-01 00:00:05', 7L),"
                 + " (3, 'c3', 'r', 130L, 141L, '2026-01-01 00:00:05.5', 8L),"
                 + " (null, null, 't', 150L, 150L, '2026-01-01 00:00:06.123456', 9L),"
                 + " (5, 'e', 'c', 160L, 160L, '2026-01-01 00:00:07', 10L)");
-        history.merge(table(two), two, true, true, 2);
+        history.merge("t", ID, two, true, true, 2);
         List<String> afterTwo = versions(root);
         // Replayed (the job died before its checkpoint commit): nothing changes.
-        new History(spark, new LakePaths(root)).merge(table(two), two, true, true, 2);
+        new History(spark, new LakePaths(root)).merge("t", ID, two, true, true, 2);
         assertThat(versions(root)).isEqualTo(afterTwo);
         // Batch 3: an update of the key, 5 to 6: a delete and a create at one LSN.
         Dataset<Row> three = changes("(5, 'e', 'd', 170L, 170L, '2026-01-01 00:00:08', 11L),"
                 + " (6, 'e', 'c', 170L, 170L, '2026-01-01 00:00:08', 12L)");
-        history.merge(table(three), three, false, false, 3);
+        history.merge("t", ID, three, false, false, 3);
 
         assertThat(versions(root)).containsExactly(
                 "1=a [00.000000, 01.000001) r>u",
@@ -111,18 +107,17 @@ class HistoryTest {
     }
 
     @Test
-    void aBatchOfOnlyATruncateWhichCarriesNoKeyEndsEveryOpenVersion() {
+    void batchesOfOnlyTruncatesEndEveryOpenVersion() {
         String root = dir.resolve("truncated").toUri().toString();
         History history = new History(spark, new LakePaths(root));
         Dataset<Row> zero = changes("(1, 'a', 'c', 100L, 100L, '2026-01-01 00:00:01', 0L), (2, 'b', 'c', 110L, 110L, '2026-01-01 00:00:02', 1L)");
-        history.merge(table(zero), zero, false, false, 0);
+        history.merge("t", ID, zero, false, false, 0);
         Dataset<Row> one = changes("(2, 'b1', 'u', 120L, 120L, '2026-01-01 00:00:03', 2L)");
-        history.merge(table(one), one, false, false, 1);
+        history.merge("t", ID, one, false, false, 1);
         Dataset<Row> two = changes("(null, null, 't', 130L, 130L, '2026-01-01 00:00:04', 3L),"
                 + " (null, null, 't', 140L, 140L, '2026-01-01 00:00:05', 4L)");
-        history.truncate("t", two, 2);
-        history.truncate("t", two, 2);
-        new History(spark, new LakePaths(root + "-none")).truncate("t", two, 2);
+        history.merge("t", ID, two, true, false, 2);
+        history.merge("t", ID, two, true, false, 2);
         assertThat(versions(root)).containsExactly(
                 "1=a [01.000000, 04.000000) c>t",
                 "2=b [02.000000, 03.000000) c>u",
@@ -130,20 +125,32 @@ class HistoryTest {
     }
 
     @Test
-    void aTableThatHasSilverRowsButNoHistoryStartsFromThem() {
-        String root = dir.resolve("seeded").toUri().toString();
-        spark.sql("SELECT * FROM VALUES (1, 'a', 'r', -1L, 10L, TIMESTAMP '2026-01-01 00:00:00', current_timestamp()),"
-                + " (2, 'b', 'u', 100L, 100L, TIMESTAMP '2026-01-01 00:00:01', current_timestamp())"
-                + " AS s(id, v, _op, _commit_lsn, _lsn, _source_ts, _applied_at)")
-                .write().format("delta").save(root + "/silver/t");
+    void aCatchUpTakesTheBatchesBronzeHoldsSinceTheLastOneHistoryTookInOneMerge() {
+        String root = dir.resolve("from-bronze").toUri().toString();
+        String bronze = root + "/bronze/t";
+        changes("(1, 'a', 'c', 100L, 100L, '2026-01-01 00:00:01', 0L), (2, 'b', 'c', 110L, 110L, '2026-01-01 00:00:02', 1L)")
+                .withColumn("_batch_id", functions.lit(0L)).write().format("delta").save(bronze);
+        changes("(2, 'b1', 'u', 120L, 120L, '2026-01-01 00:00:03', 2L)")
+                .withColumn("_batch_id", functions.lit(1L)).write().format("delta").mode("append").save(bronze);
         History history = new History(spark, new LakePaths(root));
-        history.prepare("t");
-        history.prepare("t");
-        Dataset<Row> one = changes("(2, 'b2', 'u', 110L, 110L, '2026-01-01 00:00:02', 0L)");
-        history.merge(table(one), one, false, false, 5);
+        assertThat(history.takenUpTo("t")).isEqualTo(-1);
+        assertThat(history.catchUp("t", ID)).isEqualTo(3);
+        assertThat(history.takenUpTo("t")).isEqualTo(1);
+        assertThat(history.catchUp("t", ID)).isZero();
+        changes("(1, 'a', 'd', 130L, 130L, '2026-01-01 00:00:04', 3L)")
+                .withColumn("_batch_id", functions.lit(2L)).write().format("delta").mode("append").save(bronze);
+        // Another process goes on from the mark of the last MERGE.
+        History next = new History(spark, new LakePaths(root));
+        assertThat(next.catchUp("t", ID)).isEqualTo(1);
+        assertThat(History.takenUpTo(spark, root + "/history/t")).isEqualTo(2);
+        // A batch that changes nothing in history (a re-snapshot of an unchanged row) is taken too.
+        changes("(2, 'b1', 'r', 140L, 140L, '2026-01-01 00:00:05', 4L)")
+                .withColumn("_batch_id", functions.lit(3L)).write().format("delta").mode("append").save(bronze);
+        assertThat(next.catchUp("t", ID)).isEqualTo(1);
+        assertThat(History.takenUpTo(spark, root + "/history/t")).isEqualTo(3);
         assertThat(versions(root)).containsExactly(
-                "1=a [00.000000, ) r> *",
-                "2=b [01.000000, 02.000000) u>u",
-                "2=b2 [02.000000, ) u> *");
+                "1=a [01.000000, 04.000000) c>d",
+                "2=b [02.000000, 03.000000) c>u",
+                "2=b1 [03.000000, ) u> *");
     }
 }
