@@ -61,9 +61,11 @@ public final class CdcPipeline {
      */
     private final java.util.concurrent.ScheduledExecutorService lakeWriter;
     private Instant goldAt = Instant.EPOCH;
-    /** Tables whose history is behind bronze, the key of each table seen with one, and when the last catch-up began. */
+    /** Tables whose history is behind bronze (guarded by this object's lock). */
     private final java.util.Set<String> historyBehind = new java.util.HashSet<>();
+    /** Per table, the key it was last seen with in a batch. */
     private final Map<String, List<String>> historyKeys = new ConcurrentHashMap<>();
+    /** When the last history catch-up began. */
     private Instant historyAt = Instant.EPOCH;
     /** A catch-up is scheduled or running: cleared only when it has ended. */
     private boolean historyPending;
@@ -143,7 +145,10 @@ public final class CdcPipeline {
                 .start();
     }
 
-    /** One micro-batch: decode, then bronze, silver, history and gold, each write idempotent for {@code batchId}. */
+    /**
+     * One micro-batch: decode, then bronze and silver, each write idempotent for {@code batchId};
+     * history and gold follow beside the stream.
+     */
     public void processBatch(Dataset<Row> raw, long batchId) throws Exception {
         long started = System.nanoTime();
         raw.persist(StorageLevel.MEMORY_AND_DISK());
@@ -207,6 +212,7 @@ public final class CdcPipeline {
         bronze.forget(table);
         silver.forget(table);
         history.forget(table);
+        historyKeys.remove(table);
         status.forget(table);
     }
 

@@ -54,10 +54,6 @@ import org.slf4j.LoggerFactory;
 public final class History {
 
     private static final Logger LOG = LoggerFactory.getLogger(History.class);
-    /** The version columns history keeps after the table's own (and derived) columns. */
-    public static final List<String> VERSION_COLUMNS = List.of("_op", "_lsn", "_commit_lsn", "_valid_from", "_valid_to",
-            "_end_op", "_end_lsn", "_end_commit_lsn", "_is_current");
-
     /**
      * History is partitioned by {@code _is_current}: a MERGE finds the versions to end among the
      * current ones only (as many as silver has rows), and an ended version is never read by one again.
