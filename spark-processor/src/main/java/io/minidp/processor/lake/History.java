@@ -139,12 +139,12 @@ public final class History {
                 data.add(c);
             }
         }
-        Column[] by = keys.stream().map(k -> col(q(k))).toArray(Column[]::new);
+        Column[] by = keys.stream().map(k -> col(Silver.q(k))).toArray(Column[]::new);
         WindowSpec inOrder = Window.partitionBy(by).orderBy(Bronze.position(), col("_kafka_offset"));
-        Column content = struct(data.stream().map(c -> col(q(c))).toArray(Column[]::new));
+        Column content = struct(data.stream().map(c -> col(Silver.q(c))).toArray(Column[]::new));
 
         List<Column> kept = new ArrayList<>();
-        data.forEach(c -> kept.add(col(q(c))));
+        data.forEach(c -> kept.add(col(Silver.q(c))));
         for (String c : List.of("_op", "_lsn", "_commit_lsn", "_tx_id", "_source_ts", "_kafka_offset")) {
             kept.add(col(c));
         }
@@ -182,7 +182,7 @@ public final class History {
 
         Column nextTs = lead(col("_source_ts"), 1).over(inOrder);
         List<Column> open = new ArrayList<>();
-        data.forEach(c -> open.add(col(q(c))));
+        data.forEach(c -> open.add(col(Silver.q(c))));
         open.add(col("_op"));
         open.add(col("_lsn"));
         open.add(col("_commit_lsn"));
@@ -196,7 +196,7 @@ public final class History {
         // A key's first change of the batch ends the version history holds as current: a row
         // with its key and that end, and no _op, which the MERGE takes for an end, not a version.
         List<Column> end = new ArrayList<>();
-        keys.forEach(k -> end.add(col(q(k))));
+        keys.forEach(k -> end.add(col(Silver.q(k))));
         end.add(lit(null).cast("string").as("_op"));
         end.addAll(ends(col("_valid_from"), col("_op"), col("_lsn"), col("_commit_lsn")));
         end.add(lit(false).as("_is_current"));
@@ -227,7 +227,7 @@ public final class History {
             own.conf().set("spark.databricks.delta.merge.failSourceCachedAfterMaterialization", "false");
         }
         String on = "s._op IS NULL AND t._is_current = true AND " + String.join(" AND ",
-                keys.stream().map(k -> "t." + q(k) + " = s." + q(k)).toList());
+                keys.stream().map(k -> "t." + Silver.q(k) + " = s." + Silver.q(k)).toList());
         Map<String, String> ended = new LinkedHashMap<>();
         for (String c : List.of("_valid_to", "_end_op", "_end_lsn", "_end_commit_lsn")) {
             ended.put(c, "s." + c);
@@ -295,10 +295,10 @@ public final class History {
         List<Column> held = new ArrayList<>();
         for (String c : data) {
             DataType type = fresh.schema().apply(c).dataType();
-            held.add((has.contains(c) ? col(q(c)) : lit(null)).cast(type).as(c));
+            held.add((has.contains(c) ? col(Silver.q(c)) : lit(null)).cast(type).as(c));
         }
         List<Column> columns = new ArrayList<>();
-        keys.forEach(k -> columns.add(col(q(k))));
+        keys.forEach(k -> columns.add(col(Silver.q(k))));
         columns.add(struct(held.toArray(Column[]::new)).as("_held"));
         return history.select(columns.toArray(Column[]::new));
     }
@@ -315,9 +315,5 @@ public final class History {
 
     private static scala.collection.immutable.Seq<String> seq(List<String> names) {
         return scala.jdk.javaapi.CollectionConverters.asScala(names).toList();
-    }
-
-    static String q(String name) {
-        return "`" + name.replace("`", "``") + "`";
     }
 }

@@ -68,9 +68,15 @@ public final class Silver {
         if (!DeltaTable.isDeltaTable(spark, path)) {
             return List.of();
         }
+        String recorded = keyProperty(spark, path);
+        return recorded != null ? List.of(recorded.split(", ")) : List.of();
+    }
+
+    /** The {@link #KEY_PROPERTY} of the silver table at {@code path}, from its latest version; null when it has none. */
+    private static String keyProperty(SparkSession spark, String path) {
         scala.Option<String> recorded = org.apache.spark.sql.delta.DeltaLog.forTable(spark, path).update(false,
                 scala.Option.empty(), scala.Option.empty()).metadata().configuration().get(KEY_PROPERTY);
-        return recorded.isDefined() ? List.of(recorded.get().split(", ")) : List.of();
+        return recorded.isDefined() ? recorded.get() : null;
     }
 
     /** {@code table}'s silver was archived: the next merge creates it again. */
@@ -137,10 +143,9 @@ public final class Silver {
     private void checkKey(String path, List<String> keys) {
         String wanted = String.join(", ", keys);
         String known = keysByPath.computeIfAbsent(path, p -> {
-            scala.Option<String> recorded = org.apache.spark.sql.delta.DeltaLog.forTable(spark, p).update(false,
-                    scala.Option.empty(), scala.Option.empty()).metadata().configuration().get(KEY_PROPERTY);
-            if (recorded.isDefined()) {
-                return recorded.get();
+            String recorded = keyProperty(spark, p);
+            if (recorded != null) {
+                return recorded;
             }
             spark.sql("ALTER TABLE delta.`" + p.replace("`", "``") + "` SET TBLPROPERTIES ('" + KEY_PROPERTY + "' = '"
                     + wanted.replace("\\", "\\\\").replace("'", "\\'") + "')");
