@@ -160,7 +160,7 @@ public final class ChangeDecoder {
                 continue;
             }
             Dataset<Row> events = part.withColumn("e", functions.from_avro(expr("substring(value, 6)"),
-                    envelope.toString(), Map.of("mode", "PERMISSIVE")));
+                    ColumnMapping.readerSchema(envelope), Map.of("mode", "PERMISSIVE")));
             String table = tableOf(topic, events);
             if ("".equals(table)) {
                 continue;

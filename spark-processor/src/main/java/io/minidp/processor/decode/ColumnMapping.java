@@ -1,15 +1,23 @@
 package io.minidp.processor.decode;
 
 import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.lit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 
 /**
  * How one column of a Debezium row image becomes a lake column: the Avro type Spark decodes it to,
@@ -22,6 +30,9 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>date ({@code Date}, days since 1970-01-01) → date;</li>
  *   <li>time ({@code MicroTime}/{@code Time}/{@code NanoTime}) → a {@code HH:mm:ss.SSSSSS} string;</li>
  *   <li>numeric(p,s) → decimal(p,s) (an Avro decimal, decoded by Spark as such); smallint → short;</li>
+ *   <li>a decimal wider than Spark's 38 digits (numeric(p,s) with p up to 1000; money, which Debezium
+ *       sends with no declared precision, so 64) → its exact decimal text: Spark refuses such a decimal
+ *       type, so {@link #readerSchema} reads its bytes and the scale from the writer's schema gives the value;</li>
  *   <li>numeric without a precision ({@code VariableScaleDecimal}: an unscaled integer and a scale per
  *       value) → its exact decimal text, as PostgreSQL prints it ({@code 1.50}, {@code -7}): no
  *       decimal type of Spark holds every such value, and a string loses nothing;</li>
@@ -33,8 +44,16 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public final class ColumnMapping {
 
-    /** Debezium's VariableScaleDecimal (two's-complement big-endian unscaled value, scale) as exact text. */
-    private static final UserDefinedFunction VARIABLE_SCALE_DECIMAL = functions.udf(
+    /** The most digits a Spark decimal holds. */
+    static final int SPARK_MAX_PRECISION = DecimalType.MAX_PRECISION();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * A decimal (two's-complement big-endian unscaled value, scale) as exact text: Debezium's
+     * VariableScaleDecimal, and an Avro decimal wider than Spark's.
+     */
+    private static final UserDefinedFunction DECIMAL_TEXT = functions.udf(
             (UDF2<byte[], Integer, String>) (unscaled, scale) -> unscaled == null || scale == null ? null
                     : new BigDecimal(new BigInteger(unscaled), scale).toPlainString(),
             DataTypes.StringType);
@@ -47,6 +66,9 @@ public final class ColumnMapping {
     /** The lake column for {@code value}, a decoded Avro field whose schema is {@code fieldSchema}. */
     public static Column convert(Column value, Schema fieldSchema) {
         Schema s = nonNull(fieldSchema);
+        if (isWideDecimal(s)) {
+            return DECIMAL_TEXT.apply(value, lit(((LogicalTypes.Decimal) s.getLogicalType()).getScale()));
+        }
         String connectName = s.getProp("connect.name");
         if (connectName != null) {
             switch (connectName) {
@@ -65,7 +87,7 @@ public final class ColumnMapping {
                 case "io.debezium.time.Time":
                     return date_format(functions.timestamp_millis(value), "HH:mm:ss.SSS");
                 case "io.debezium.data.VariableScaleDecimal":
-                    return VARIABLE_SCALE_DECIMAL.apply(value.getField("value"), value.getField("scale"));
+                    return DECIMAL_TEXT.apply(value.getField("value"), value.getField("scale"));
                 case "io.debezium.time.Interval":
                     return INTERVAL.apply(value);
                 case "io.debezium.time.NanoTime":
@@ -82,6 +104,37 @@ public final class ColumnMapping {
             return value.cast("tinyint");
         }
         return value;
+    }
+
+    /**
+     * The schema Spark reads {@code writer}'s records with: the same, but for decimals wider than
+     * Spark's, which lose their logical type and are read as the bytes they are written as
+     * ({@link #convert} turns them into text). Spark would refuse the whole schema otherwise.
+     */
+    public static String readerSchema(Schema writer) {
+        String json = writer.toString();
+        if (!json.contains("\"decimal\"")) {
+            return json;
+        }
+        try {
+            JsonNode tree = JSON.readTree(json);
+            dropWideDecimalTypes(tree);
+            return tree.toString();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Avro wrote a schema that is not JSON: " + json, e);
+        }
+    }
+
+    private static void dropWideDecimalTypes(JsonNode node) {
+        if (node instanceof ObjectNode o && "decimal".equals(o.path("logicalType").asText())
+                && o.path("precision").asInt() > SPARK_MAX_PRECISION) {
+            o.remove("logicalType");
+        }
+        node.forEach(ColumnMapping::dropWideDecimalTypes);
+    }
+
+    static boolean isWideDecimal(Schema s) {
+        return s.getLogicalType() instanceof LogicalTypes.Decimal d && d.getPrecision() > SPARK_MAX_PRECISION;
     }
 
     /** Debezium's schema parameter (with {@code column.propagate.source.type}) that keeps a column's own name. */

@@ -82,6 +82,10 @@ final class PgSnapshot implements AutoCloseable {
     enum AsText {
         /** numeric without a precision: no Spark decimal holds every value. */
         NUMERIC,
+        /** numeric(p,s) wider than Spark's decimals (p over 38): its exact text, as the lake keeps it. */
+        WIDE_NUMERIC,
+        /** money: its amount as numeric text ({@code 1234.56}, not the locale's {@code $1,234.56}), as the lake keeps it. */
+        MONEY,
         /** interval: as ISO 8601 ({@code P1Y2M3DT4H5M6.5S}), the form the lake keeps. */
         INTERVAL,
         /** an enum (or another type of the user's): its label. */
@@ -91,14 +95,16 @@ final class PgSnapshot implements AutoCloseable {
     /** The columns of {@code public.<table>} that are read as text, and why. */
     java.util.Map<String, AsText> textColumns(String table) throws SQLException {
         java.util.Map<String, AsText> columns = new java.util.HashMap<>();
-        try (java.sql.PreparedStatement p = held.prepareStatement("SELECT column_name, data_type FROM information_schema.columns"
-                + " WHERE table_schema = 'public' AND table_name = ? AND ((data_type = 'numeric' AND numeric_precision IS NULL)"
-                + " OR data_type IN ('interval', 'USER-DEFINED'))")) {
+        try (java.sql.PreparedStatement p = held.prepareStatement("SELECT column_name, data_type, numeric_precision"
+                + " FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ?"
+                + " AND ((data_type = 'numeric' AND (numeric_precision IS NULL OR numeric_precision > 38))"
+                + " OR data_type IN ('interval', 'money', 'USER-DEFINED'))")) {
             p.setString(1, table);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     columns.put(rs.getString(1), switch (rs.getString(2)) {
-                        case "numeric" -> AsText.NUMERIC;
+                        case "numeric" -> rs.getObject(3) == null ? AsText.NUMERIC : AsText.WIDE_NUMERIC;
+                        case "money" -> AsText.MONEY;
                         case "interval" -> AsText.INTERVAL;
                         default -> AsText.USER_DEFINED;
                     });
@@ -112,15 +118,23 @@ final class PgSnapshot implements AutoCloseable {
      * {@code public.<table>} as the snapshot sees it, read by Spark; the {@code asText} columns
      * as PostgreSQL's text (see {@link #textColumns}), intervals in ISO 8601.
      */
-    Dataset<Row> read(SparkSession spark, String table, java.util.Set<String> asText) {
+    Dataset<Row> read(SparkSession spark, String table, java.util.Map<String, AsText> asText) throws SQLException {
         var reader = spark.read().format("jdbc");
         if (!asText.isEmpty()) {
-            reader = reader.option("customSchema", String.join(", ", asText.stream()
+            reader = reader.option("customSchema", String.join(", ", asText.keySet().stream()
                     .map(c -> "`" + c.replace("`", "``") + "` STRING").toList()));
+        }
+        String from = "public." + quoted(table);
+        if (asText.containsValue(AsText.MONEY)) {
+            List<String> select = new ArrayList<>();
+            for (String c : columns(table)) {
+                select.add(asText.get(c) == AsText.MONEY ? quoted(c) + "::numeric::text AS " + quoted(c) : quoted(c));
+            }
+            from = "(SELECT " + String.join(", ", select) + " FROM " + from + ") AS money_as_numbers";
         }
         return reader
                 .option("url", pg.jdbcUrl()).option("user", pg.user()).option("password", pg.password().value())
-                .option("driver", "org.postgresql.Driver").option("dbtable", "public.\"" + table.replace("\"", "\"\"") + "\"")
+                .option("driver", "org.postgresql.Driver").option("dbtable", from)
                 .option("sessionInitStatement", "BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION SNAPSHOT '" + id + "';"
                         + " SET LOCAL intervalstyle = 'iso_8601'")
                 .option("preferTimestampNTZ", "true").option("fetchsize", "10000")
@@ -142,6 +156,25 @@ final class PgSnapshot implements AutoCloseable {
         Column initialRead = col("_snapshot").and(col("_commit_lsn").leq(0)).and(col("_tx_id").isNotNull());
         Column incrementalRead = col("_snapshot").and(col("_tx_id").isNull()).and(col("_lsn").leq(walPosition));
         return streamed.or(initialRead).or(incrementalRead);
+    }
+
+    /** The columns of {@code public.<table>}, in their order. */
+    private List<String> columns(String table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (java.sql.PreparedStatement p = held.prepareStatement("SELECT column_name FROM information_schema.columns"
+                + " WHERE table_schema = 'public' AND table_name = ? ORDER BY ordinal_position")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+            }
+        }
+        return columns;
+    }
+
+    private static String quoted(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     @Override

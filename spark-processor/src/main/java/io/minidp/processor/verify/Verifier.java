@@ -363,7 +363,7 @@ public final class Verifier {
                     + io.minidp.processor.lake.StoppedTables.howToResume(table), List.of());
         }
         Map<String, PgSnapshot.AsText> asText = view.textColumns(table);
-        Dataset<Row> source = view.read(spark, table, asText.keySet());
+        Dataset<Row> source = view.read(spark, table, asText);
         String bronzePath = paths.bronze(table);
         String silverPath = paths.silver(table);
         if (!LakePaths.exists(spark, bronzePath + "/_delta_log") || !LakePaths.exists(spark, silverPath + "/_delta_log")) {
