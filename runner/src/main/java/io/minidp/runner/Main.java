@@ -41,8 +41,8 @@ public final class Main {
               query [--format table|csv|json] "<statement>"
                                        read-only Spark SQL over the lake (bronze.<table>,
                                        silver.<table>, gold.<name>), answered by the query service
-              verify                   compare every PostgreSQL table with its silver table, at a
-                                       consistent point; exit 0 only when they are all equal
+              verify [table...]        compare every PostgreSQL table (or the named ones) with the
+                                       lake, at a consistent point; exit 0 only when all are equal
               resnapshot [--rebuild] <table>...
                                        Debezium re-reads the tables while streaming goes on (an
                                        incremental snapshot), showing its progress; --rebuild first
@@ -109,10 +109,7 @@ public final class Main {
                 return QueryCommand.run(config, rest, console);
             }
             case "verify" -> {
-                if (!rest.isEmpty()) {
-                    throw new PlatformException("Usage: ./platform verify");
-                }
-                return SparkCommand.verify(config, console);
+                return SparkCommand.verify(config, rest, console);
             }
             case "resnapshot" -> {
                 return ResnapshotCommand.run(config, rest, console);

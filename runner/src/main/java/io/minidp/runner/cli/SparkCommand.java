@@ -22,8 +22,9 @@ public final class SparkCommand {
         return run(config, "query", "io.minidp.processor.QueryMain", List.of(sql, format), console);
     }
 
-    public static int verify(PlatformConfig config, Console console) {
-        return run(config, "verify", "io.minidp.processor.verify.VerifyMain", List.of(), console);
+    /** Compares the named tables of PostgreSQL's public schema with the lake; all of them when none are named. */
+    public static int verify(PlatformConfig config, List<String> tables, Console console) {
+        return run(config, "verify", "io.minidp.processor.verify.VerifyMain", tables, console);
     }
 
     private static int run(PlatformConfig config, String name, String mainClass, List<String> args, Console console) {

@@ -100,9 +100,20 @@ public final class Verifier {
     private final Consumer<String> progress;
     /** Spark jobs started while {@link #run} runs (logged per table: each is a pass over data). */
     private final java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
+    /** The tables to compare; every table of the public schema when empty. */
+    private java.util.Set<String> only = java.util.Set.of();
 
     public Verifier(SparkSession spark, ProcessorSettings settings, PostgresConfig pg, String slot, Duration timeout) {
         this(spark, settings, pg, slot, timeout, line -> {});
+    }
+
+    /**
+     * Compares only {@code tables} (each must be a table of the public schema; case matters), not
+     * every table: all of them when empty.
+     */
+    public Verifier only(java.util.Set<String> tables) {
+        this.only = java.util.Set.copyOf(tables);
+        return this;
     }
 
     /** As above; each step, as it ends, is also told to {@code progress} (and logged). */
@@ -145,6 +156,7 @@ public final class Verifier {
     private Report compareAll() throws Exception {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password().value());
                 PgSnapshot view = PgSnapshot.take(pg)) {
+            checkNamed(tables(c).keySet());
             String target = view.walLsn();
             long started = System.nanoTime();
             long deadline = started + timeout.toNanos();
@@ -174,6 +186,9 @@ public final class Verifier {
                         : "has not applied them all", appliedBatch, secondsSince(waited));
                 List<TableReport> reports = new ArrayList<>();
                 for (Map.Entry<String, List<String>> t : tables(c).entrySet()) {
+                    if (!only.isEmpty() && !only.contains(t.getKey())) {
+                        continue;
+                    }
                     long compared = System.nanoTime();
                     int jobsBefore = jobs.get();
                     TableReport r = compare(t.getKey(), t.getValue(), view, appliedBatch);
@@ -329,6 +344,15 @@ public final class Verifier {
                     p -> done.put(new TopicPartition(t.getKey(), Integer.parseInt(p.getKey())), p.getValue().asLong())));
         }
         return done;
+    }
+
+    /** Every table named by {@link #only} exists; else nothing is compared, and the error names each one missing. */
+    private void checkNamed(java.util.Set<String> existing) {
+        List<String> missing = only.stream().filter(t -> !existing.contains(t)).sorted().toList();
+        if (!missing.isEmpty()) {
+            throw new io.minidp.common.app.PlatformException("Nothing was verified: there is no table " + String.join(", ", missing)
+                    + " in schema public (its tables: " + String.join(", ", existing) + "; a name is case-sensitive).");
+        }
     }
 
     /** The public schema's tables and their primary key columns (empty for none), by name. */

@@ -1,5 +1,6 @@
 package io.minidp.processor.verify;
 
+import io.minidp.common.app.PlatformException;
 import io.minidp.common.app.ServiceMain;
 import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.PostgresConfig;
@@ -8,7 +9,10 @@ import io.minidp.processor.lake.LakeSession;
 import java.time.Duration;
 import org.apache.spark.sql.SparkSession;
 
-/** {@code ./platform verify}: compares every PostgreSQL table with its silver table; exit 0 only when all are equal. */
+/**
+ * {@code ./platform verify [table...]}: compares every PostgreSQL table (or those its arguments name)
+ * with the lake; exit 0 only when all are equal.
+ */
 public final class VerifyMain {
 
     /** What verify needs: the lake's settings, PostgreSQL, Debezium's slot and how long to wait for a consistent point. */
@@ -27,8 +31,15 @@ public final class VerifyMain {
             SparkSession spark = LakeSession.forVerify(s.lake());
             System.err.printf("verify: Spark started (%.1f s)%n", (System.nanoTime() - started) / 1e9);
             try {
-                Verifier.Report report = new Verifier(spark, s.lake(), s.postgres(), s.slot(), s.timeout(),
-                        System.err::println).run();
+                Verifier.Report report;
+                try {
+                    report = new Verifier(spark, s.lake(), s.postgres(), s.slot(), s.timeout(),
+                            System.err::println).only(java.util.Set.copyOf(java.util.Arrays.asList(args))).run();
+                } catch (PlatformException e) {
+                    // The runner shows verify's console, not its log: the reason goes to both.
+                    System.err.println("verify: " + e.getMessage());
+                    throw e;
+                }
                 return Verifier.print(report, System.out) ? 0 : 1;
             } finally {
                 spark.stop();
