@@ -1,6 +1,7 @@
 package io.minidp.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.minidp.common.avro.SchemaRegistryClient;
 import io.minidp.common.config.ConfigReader;
@@ -704,6 +705,66 @@ class LakeIT {
         } finally {
             service.stop("TERM");
         }
+    }
+
+    @Test
+    @Order(15)
+    void wideDecimalsMoneyJsonAndLargeValuesLeftAloneReachSilverExactlyAndADroppedTableStays() throws Exception {
+        // big: wider than any Spark decimal; cash: money, which Debezium sends with no precision (so 64);
+        // body: incompressible, so PostgreSQL keeps it out of line (TOAST) and an update that leaves
+        // it alone does not write it to the WAL again.
+        sql("""
+                CREATE TABLE wide (id integer PRIMARY KEY, big numeric(50,10), cash money, doc json, body text, n integer);
+                ALTER TABLE wide REPLICA IDENTITY FULL;
+                INSERT INTO wide VALUES
+                  (1, 1234567890123456789012345678901234567890.0123456789, 1234.56, '{"a": [1, 2.50]}',
+                   (SELECT string_agg(md5(g::text), '') FROM generate_series(1, 400) g), 0),
+                  (2, -0.0000000001, -0.05, '[]', 'short', 0),
+                  (3, NULL, NULL, NULL, NULL, NULL);
+                CREATE TABLE dropped (id integer PRIMARY KEY, v text);
+                INSERT INTO dropped VALUES (1, 'a'), (2, 'b'), (3, 'c');
+                """);
+        assertThat(query("SELECT pg_column_size(body) > 4000 AS out_of_line FROM wide WHERE id = 1").get(0))
+                .containsEntry("out_of_line", "true");
+        await("silver.dropped has its 3 rows", () -> count("s3a://lake/silver/dropped") == 3);
+        sql("DROP TABLE dropped");
+        sql("UPDATE wide SET n = n + 1");
+        sql("UPDATE wide SET big = big * 2, cash = cash * 3 WHERE id = 1");
+        String expected = "SELECT id, big::text AS big, cash::numeric::text AS cash, doc::text AS doc, body, n FROM wide ORDER BY id";
+        List<Map<String, String>> pg = query(expected);
+        assertThat(pg.get(0)).containsEntry("big", "2469135780246913578024691357802469135780.0246913578")
+                .containsEntry("cash", "3703.68").containsEntry("n", "1");
+        await("silver.wide equals PostgreSQL, the large value kept through updates that left it alone", () -> {
+            if (count("s3a://lake/silver/wide") != 3) {
+                return false;
+            }
+            List<Map<String, String>> lake = new ArrayList<>();
+            for (Row r : spark.read().format("delta").load("s3a://lake/silver/wide")
+                    .selectExpr("id", "big", "cash", "doc", "body", "n").orderBy("id").collectAsList()) {
+                Map<String, String> row = new LinkedHashMap<>();
+                for (String c : List.of("id", "big", "cash", "doc", "body", "n")) {
+                    row.put(c, r.isNullAt(r.fieldIndex(c)) ? null : normalize(r.get(r.fieldIndex(c))));
+                }
+                lake.add(row);
+            }
+            return lake.equals(pg);
+        });
+        // What the lake then holds, by type: exact text where Spark has no decimal wide enough.
+        org.apache.spark.sql.types.StructType silver = spark.read().format("delta").load("s3a://lake/silver/wide").schema();
+        assertThat(silver.apply("big").dataType()).isEqualTo(org.apache.spark.sql.types.DataTypes.StringType);
+        assertThat(silver.apply("cash").dataType()).isEqualTo(org.apache.spark.sql.types.DataTypes.StringType);
+        // A dropped table: the lake keeps what it had, and the stream goes on.
+        assertThat(count("s3a://lake/silver/dropped")).isEqualTo(3);
+        assertThat(stream.isActive()).isTrue();
+
+        // verify reads both from PostgreSQL as the lake keeps them; asked for a table that is gone, it compares nothing.
+        Verifier.Report report = new Verifier(spark, settings("lake", Map.of()), postgres.config(), "it_slot",
+                Duration.ofSeconds(300)).only(java.util.Set.of("wide")).run();
+        assertThat(report.tables()).extracting(Verifier.TableReport::table).containsExactly("wide");
+        assertThat(report.passed()).as(report.tables().get(0).summary() + " " + report.tables().get(0).differences()).isTrue();
+        assertThatThrownBy(() -> new Verifier(spark, settings("lake", Map.of()), postgres.config(), "it_slot",
+                Duration.ofSeconds(300)).only(java.util.Set.of("wide", "dropped")).run())
+                .hasMessageStartingWith("Nothing was verified: there is no table dropped in schema public (its tables: ");
     }
 
     private static java.net.http.HttpResponse<String> post(java.net.http.HttpClient http, java.net.URI base, String format,
