@@ -22,5 +22,5 @@ plugin.path=/opt/connect/plugins
 offset.flush.interval.ms=1000
 connector.client.config.override.policy=All
 PROPS
-exec java -Xmx512m -Dlog4j2.configurationFile=/opt/connect/log4j2.properties -cp "/opt/connect/lib/*" \
+exec java -Xms64m -Xmx512m -XX:+UseSerialGC -Dlog4j2.configurationFile=/opt/connect/log4j2.properties -cp "/opt/connect/lib/*" \
   org.apache.kafka.connect.cli.ConnectDistributed "$props"

@@ -29,7 +29,7 @@ PROPS
 # The classpath stays quoted: Java expands lib/* itself. Unquoted, sh expands it into the jar list
 # and Java takes the second jar for its main class. The options hold no pattern: unquoted is safe.
 classpath="/opt/kafka/lib/*"
-opts="-Xmx512m -Dlog4j2.configurationFile=/opt/kafka/config/log4j2.properties"
+opts="-Xms64m -Xmx384m -XX:+UseSerialGC -Dlog4j2.configurationFile=/opt/kafka/config/log4j2.properties"
 if [ ! -f /var/lib/kafka/logs/meta.properties ]; then
   uuid="$(java $opts -cp "$classpath" kafka.tools.StorageTool random-uuid)"
   java $opts -cp "$classpath" kafka.tools.StorageTool format -t "$uuid" -c "$props" --standalone

@@ -20,4 +20,4 @@ s3proxy.credential=${MINIO_ROOT_PASSWORD}
 jclouds.provider=filesystem-nio2
 jclouds.filesystem.basedir=/data
 PROPS
-exec java ${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC} -jar /opt/s3proxy/s3proxy.jar --properties "$props"
+exec java ${JAVA_OPTS:--Xms32m -Xmx256m -XX:+UseSerialGC} -jar /opt/s3proxy/s3proxy.jar --properties "$props"

@@ -85,13 +85,23 @@ public final class LakeSession {
                 .config("spark.driver.host", s.driverHost())
                 .config("spark.ui.enabled", uiPort > 0)
                 .config("spark.ui.port", Math.max(uiPort, 1))
-                .config("spark.ui.showConsoleProgress", "false");
+                .config("spark.ui.showConsoleProgress", "false")
+                // Spark keeps the jobs, stages, tasks and SQL plans it has run for its UI (with the UI
+                // off too), 1,000 of each by default: a batch runs ~55 stages, and a long-running
+                // processor's heap filled with history nobody looks at. The last few batches' are kept.
+                .config("spark.ui.retainedJobs", "200")
+                .config("spark.ui.retainedStages", "200")
+                .config("spark.ui.retainedTasks", "10000")
+                .config("spark.sql.ui.retainedExecutions", "100");
         if (!master.startsWith("spark://")) {
             b.config("spark.driver.bindAddress", "127.0.0.1");
         } else {
             // Our jars reach executors with spark.jars; on the executor's own classpath too (the same
             // paths in the same image or build), they also give executors our logging set-up.
+            // An executor's heap starts small and grows as its work needs, with the serial collector,
+            // which gives memory back after a full collection instead of keeping all it once used.
             b.config("spark.executor.memory", s.executorMemory())
+                    .config("spark.executor.extraJavaOptions", "-XX:+UseSerialGC -Xms64m")
                     .config("spark.jars", String.join(",", ownJars()))
                     .config("spark.executor.extraClassPath", String.join(":", ownJars()))
                     .config("spark.executorEnv.SERVICE_NAME", "spark-executor")
