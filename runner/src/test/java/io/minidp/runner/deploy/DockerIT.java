@@ -185,6 +185,8 @@ class DockerIT {
         String rerun = compose.composeOk(Duration.ofMinutes(3), "run", "--rm", "-T", "data-initializer");
         assertThat(rerun).contains("Nothing to do: all 3 tables already exist with the shape of their files");
         step("docker-compose run --rm data-initializer: nothing to do");
+        System.out.println("DockerIT: memory of the fleet (docker stats) at the end, the generator stopped:\n"
+                + ComposeFleet.memory(compose));
     }
 
     /** One row: events bronze holds more than once, by table, key and source position, all tables summed. */
