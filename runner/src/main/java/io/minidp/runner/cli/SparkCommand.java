@@ -22,14 +22,27 @@ public final class SparkCommand {
         return run(config, "query", "io.minidp.processor.QueryMain", List.of(sql, format), console);
     }
 
-    /** Compares the named tables of PostgreSQL's public schema with the lake; all of them when none are named. */
+    /**
+     * Compares the named tables of PostgreSQL's public schema with the lake; all of them when none
+     * are named. Its JVM compiles with C1 only: verify lives a few minutes and runs each kind of
+     * Spark job a few times, so C2's optimised code arrives after most of the work is done, and on
+     * a busy machine its compiling takes the CPU the comparison needs (measured: 121-125 s against
+     * 166-177 s for the shop's tables with the generator running; docs/performance.md).
+     */
     public static int verify(PlatformConfig config, List<String> tables, Console console) {
-        return run(config, "verify", "io.minidp.processor.verify.VerifyMain", tables, console);
+        return run(config, "verify", "io.minidp.processor.verify.VerifyMain", List.of("-XX:TieredStopAtLevel=1"), tables,
+                console);
     }
 
     private static int run(PlatformConfig config, String name, String mainClass, List<String> args, Console console) {
-        List<String> command = SparkJvm.java("1g", List.of(SparkJvm.processorJar(config.home()).toString(),
-                SparkJvm.libDir(config.home()) + "/*"), mainClass, args);
+        return run(config, name, mainClass, List.of(), args, console);
+    }
+
+    private static int run(PlatformConfig config, String name, String mainClass, List<String> jvmOptions, List<String> args,
+                           Console console) {
+        List<String> command = new java.util.ArrayList<>(SparkJvm.java("1g", List.of(
+                SparkJvm.processorJar(config.home()).toString(), SparkJvm.libDir(config.home()) + "/*"), mainClass, args));
+        command.addAll(1, jvmOptions);
         ProcessBuilder pb = new ProcessBuilder(command).directory(config.home().toFile())
                 .redirectInput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
         Map<String, String> env = new HashMap<>(config.env().asMap());
