@@ -68,10 +68,15 @@ final class PostgresService implements LocalService {
         PostgresServer.ensureDatabase(config.postgres());
     }
 
-    /** The WAL each replication slot holds back, with a warning past CDC_SLOT_WAL_WARN_MB. */
+    /**
+     * The WAL each replication slot holds back, with a warning past CDC_SLOT_WAL_WARN_MB, and a
+     * warning for each table whose replica identity is not FULL.
+     */
     @Override
     public List<String> details() {
-        return ReplicationSlots.status(config.postgres(), config.cdc().slotWalWarnBytes());
+        List<String> lines = new java.util.ArrayList<>(ReplicationSlots.status(config.postgres(), config.cdc().slotWalWarnBytes()));
+        lines.addAll(ReplicaIdentities.status(config.postgres()));
+        return lines;
     }
 
     /** Fast shutdown: ends open sessions instead of waiting for clients to leave. */
