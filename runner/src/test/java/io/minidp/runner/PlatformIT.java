@@ -95,6 +95,8 @@ class PlatformIT {
 
         // The lake equals PostgreSQL while the generator writes: verify compares both as of one point.
         assertThat(statusLine(fleet, "spark-processor")).contains("running, healthy");
+        // A busy 2-core machine with the generator at 200 events/s: room for the processor to catch up to the view.
+        env.put("VERIFY_TIMEOUT_SECONDS", "300");
         long verifyStarted = System.nanoTime();
         String live = run("verify");
         System.out.printf("PlatformIT: ./platform verify with the generator writing took %.0f s%n",
@@ -168,7 +170,7 @@ class PlatformIT {
         // Status shows the WAL the connector's slot holds back; removing the connector drops the slot too.
         assertThat(run("status")).containsPattern("slot " + env.get("CDC_SLOT") + " \\(logical, active\\): holds back ");
         assertThat(run("connector", "delete")).contains("The connector, its offsets and its replication slot are gone.");
-        assertThat(run("sql", "SELECT count(*) AS n FROM pg_replication_slots")).isEqualTo("n\n-----\n0\n(1 row)\n");
+        assertThat(platform.sqlNumber("SELECT count(*) FROM pg_replication_slots")).isZero();
 
         run("sql", "CREATE TABLE kept_across_restarts (note text); INSERT INTO kept_across_restarts VALUES ('still here')");
         run("down");
