@@ -31,8 +31,9 @@ import org.apache.spark.sql.types.DecimalType;
  *   <li>time ({@code MicroTime}/{@code Time}/{@code NanoTime}) → a {@code HH:mm:ss.SSSSSS} string;</li>
  *   <li>numeric(p,s) → decimal(p,s) (an Avro decimal, decoded by Spark as such); smallint → short;</li>
  *   <li>a decimal wider than Spark's 38 digits (numeric(p,s) with p up to 1000; money, which Debezium
- *       sends with no declared precision, so 64) → its exact decimal text: Spark refuses such a decimal
- *       type, so {@link #readerSchema} reads its bytes and the scale from the writer's schema gives the value;</li>
+ *       sends with no declared precision, so 64) → its exact decimal text, in an array too: Spark refuses
+ *       such a decimal type, so {@link #readerSchema} reads its bytes and the scale from the writer's
+ *       schema gives the value;</li>
  *   <li>numeric without a precision ({@code VariableScaleDecimal}: an unscaled integer and a scale per
  *       value) → its exact decimal text, as PostgreSQL prints it ({@code 1.50}, {@code -7}): no
  *       decimal type of Spark holds every such value, and a string loses nothing;</li>
@@ -68,6 +69,10 @@ public final class ColumnMapping {
         Schema s = nonNull(fieldSchema);
         if (isWideDecimal(s)) {
             return DECIMAL_TEXT.apply(value, lit(((LogicalTypes.Decimal) s.getLogicalType()).getScale()));
+        }
+        if (s.getType() == Schema.Type.ARRAY && isWideDecimal(nonNull(s.getElementType()))) {
+            int scale = ((LogicalTypes.Decimal) nonNull(s.getElementType()).getLogicalType()).getScale();
+            return functions.transform(value, element -> DECIMAL_TEXT.apply(element, lit(scale)));
         }
         String connectName = s.getProp("connect.name");
         if (connectName != null) {

@@ -49,7 +49,10 @@ class ColumnMappingTest {
                 "connect.name": "org.apache.kafka.connect.data.Decimal", "logicalType": "decimal"}], "default": null},
               {"name": "cash", "type": ["null", {"type": "bytes", "scale": 2, "precision": 64, "connect.version": 1,
                 "connect.parameters": {"scale": "2"},
-                "connect.name": "org.apache.kafka.connect.data.Decimal", "logicalType": "decimal"}], "default": null}
+                "connect.name": "org.apache.kafka.connect.data.Decimal", "logicalType": "decimal"}], "default": null},
+              {"name": "cashes", "type": ["null", {"type": "array", "items": ["null", {"type": "bytes", "scale": 2,
+                "precision": 64, "connect.version": 1, "connect.parameters": {"scale": "2"},
+                "connect.name": "org.apache.kafka.connect.data.Decimal", "logicalType": "decimal"}]}], "default": null}
             ]}""");
 
     private static SparkSession spark;
@@ -75,15 +78,18 @@ class ColumnMappingTest {
         assertThat(lake.schema().apply("big").dataType()).isEqualTo(DataTypes.StringType);
         assertThat(lake.schema().apply("cash").dataType()).isEqualTo(DataTypes.StringType);
         assertThat(lake.schema().apply("price").dataType()).isEqualTo(new DecimalType(12, 2));
+        assertThat(lake.schema().apply("cashes").dataType()).isEqualTo(DataTypes.createArrayType(DataTypes.StringType));
         List<Row> rows = lake.orderBy("id").collectAsList();
         assertThat(rows.get(0).<String>getAs("big")).isEqualTo(wide);
         assertThat(rows.get(0).<BigDecimal>getAs("price")).isEqualTo(new BigDecimal("12.30"));
         assertThat(rows.get(0).<String>getAs("cash")).isEqualTo("1234.56");
+        assertThat(rows.get(0).getList(rows.get(0).fieldIndex("cashes"))).containsExactly("1.50", null, "-2.00");
         assertThat(rows.get(1).<String>getAs("big")).isEqualTo("-0.0000000001");
         assertThat(rows.get(1).<BigDecimal>getAs("price")).isEqualTo(new BigDecimal("-7.00"));
         assertThat(rows.get(1).<String>getAs("cash")).isEqualTo("-0.05");
         assertThat(rows.get(2).<String>getAs("big")).isNull();
         assertThat(rows.get(2).<String>getAs("cash")).isNull();
+        assertThat(rows.get(2).isNullAt(rows.get(2).fieldIndex("cashes"))).isTrue();
     }
 
     @Test
@@ -128,6 +134,7 @@ class ColumnMappingTest {
         r.put("big", big);
         r.put("price", price);
         r.put("cash", cash);
+        r.put("cashes", cash == null ? null : java.util.Arrays.asList(new BigDecimal("1.50"), null, new BigDecimal("-2.00")));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         new GenericDatumWriter<GenericRecord>(ROW, data).write(r, encoder);
