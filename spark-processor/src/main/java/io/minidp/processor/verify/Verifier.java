@@ -185,7 +185,14 @@ public final class Verifier {
                 progress("verify: the processor %s up to batch %d (%.1f s)", behind.isEmpty() ? "has applied them"
                         : "has not applied them all", appliedBatch, secondsSince(waited));
                 List<TableReport> reports = new ArrayList<>();
-                for (Map.Entry<String, List<String>> t : tables(c).entrySet()) {
+                Map<String, List<String>> tables = tables(c);
+                for (String named : only) {
+                    if (!tables.containsKey(named)) {
+                        reports.add(new TableReport(named, false, "no longer a table of schema public: dropped while"
+                                + " verify waited, so not compared", List.of()));
+                    }
+                }
+                for (Map.Entry<String, List<String>> t : tables.entrySet()) {
                     if (!only.isEmpty() && !only.contains(t.getKey())) {
                         continue;
                     }
