@@ -42,7 +42,7 @@ class ReplicaIdentitiesIT {
                     CREATE TABLE full_one (id integer PRIMARY KEY, body text);
                     ALTER TABLE full_one REPLICA IDENTITY FULL;
                     CREATE TABLE "Left Alone" (id integer PRIMARY KEY, body text);
-                    CREATE TABLE nothing_at_all (id integer PRIMARY KEY);
+                    CREATE TABLE nothing_at_all (id integer);
                     ALTER TABLE nothing_at_all REPLICA IDENTITY NOTHING;
                     CREATE SCHEMA other;
                     CREATE TABLE other.not_captured (id integer PRIMARY KEY);
@@ -51,16 +51,16 @@ class ReplicaIdentitiesIT {
 
         List<ReplicaIdentities.Table> tables = ReplicaIdentities.notFull(pg);
 
-        assertThat(tables).containsExactly(new ReplicaIdentities.Table("Left Alone", 'd'),
-                new ReplicaIdentities.Table("nothing_at_all", 'n'));
+        assertThat(tables).containsExactly(new ReplicaIdentities.Table("Left Alone", 'd', true),
+                new ReplicaIdentities.Table("nothing_at_all", 'n', false));
         assertThat(ReplicaIdentities.lines(tables)).containsExactly(
                 "WARNING: table Left Alone has REPLICA IDENTITY DEFAULT, not FULL: an update that leaves a large (TOASTed)"
                         + " value alone reaches the lake with a placeholder in its place. Run ALTER TABLE \"Left Alone\""
                         + " REPLICA IDENTITY FULL, then ./platform resnapshot 'Left Alone' to repair what arrived meanwhile.",
                 "WARNING: table nothing_at_all has REPLICA IDENTITY NOTHING, not FULL: an update that leaves a large"
                         + " (TOASTed) value alone reaches the lake with a placeholder in its place. Run ALTER TABLE"
-                        + " \"nothing_at_all\" REPLICA IDENTITY FULL, then ./platform resnapshot nothing_at_all to repair"
-                        + " what arrived meanwhile.");
+                        + " \"nothing_at_all\" REPLICA IDENTITY FULL (the table has no primary key: the lake keeps its"
+                        + " changes in bronze only).");
         assertThat(ReplicaIdentities.lines(List.of())).isEmpty();
     }
 }
