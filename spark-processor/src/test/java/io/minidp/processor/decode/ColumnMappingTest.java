@@ -96,7 +96,7 @@ class ColumnMappingTest {
     void sparkRefusesTheWriterSchemaItself() {
         // What readerSchema is for: with the writer's schema as it is, not one record of the topic can be read.
         assertThatThrownBy(() -> lake(List.of(), ROW.toString()).collectAsList())
-                .hasMessageContaining("38");
+                .hasMessageContaining("Decimal precision 50 exceeds max precision 38");
     }
 
     @Test
