@@ -9,17 +9,14 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minidp.common.cdc.CdcTopics;
 import io.minidp.common.config.PostgresConfig;
 import io.minidp.processor.ProcessorSettings;
+import io.minidp.processor.lake.CheckpointOffsets;
 import io.minidp.processor.lake.History;
 import io.minidp.processor.lake.LakePaths;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -37,9 +34,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -76,7 +70,6 @@ import org.apache.spark.storage.StorageLevel;
 public final class Verifier {
 
     private static final int SHOWN = 10;
-    private static final Pattern OFFSETS_FILE = Pattern.compile("\\d+");
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Verifier.class);
     /** The prefix of verify's logical decoding messages (see {@link #awaitSlot}). */
     static final String MARK_PREFIX = "minidp-verify";
@@ -316,41 +309,11 @@ public final class Verifier {
 
     /** The id of the last batch the processor's checkpoint has committed; -1 when none. */
     private long lastCommittedBatch() throws IOException {
-        String checkpoint = settings.checkpoint();
-        FileSystem fs = FileSystem.get(URI.create(checkpoint), spark.sparkContext().hadoopConfiguration());
-        long last = -1;
-        Path commits = new Path(checkpoint + "/commits");
-        if (fs.exists(commits)) {
-            for (FileStatus f : fs.listStatus(commits)) {
-                if (OFFSETS_FILE.matcher(f.getPath().getName()).matches()) {
-                    last = Math.max(last, Long.parseLong(f.getPath().getName()));
-                }
-            }
-        }
-        return last;
+        return CheckpointOffsets.lastCommittedBatch(settings.checkpoint(), spark.sparkContext().hadoopConfiguration());
     }
 
     private Map<TopicPartition, Long> committedOffsets() throws IOException {
-        String checkpoint = settings.checkpoint();
-        FileSystem fs = FileSystem.get(URI.create(checkpoint), spark.sparkContext().hadoopConfiguration());
-        long last = lastCommittedBatch();
-        Map<TopicPartition, Long> done = new HashMap<>();
-        if (last < 0) {
-            return done;
-        }
-        String text;
-        try (var in = fs.open(new Path(checkpoint + "/offsets/" + last))) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        // Line 1 is the version, line 2 the batch's metadata, then one line per source.
-        List<String> lines = text.lines().toList();
-        ObjectMapper json = new ObjectMapper();
-        for (String line : lines.subList(Math.min(2, lines.size()), lines.size())) {
-            JsonNode source = json.readTree(line);
-            source.properties().forEach(t -> t.getValue().properties().forEach(
-                    p -> done.put(new TopicPartition(t.getKey(), Integer.parseInt(p.getKey())), p.getValue().asLong())));
-        }
-        return done;
+        return CheckpointOffsets.committed(settings.checkpoint(), spark.sparkContext().hadoopConfiguration());
     }
 
     /** Every table named by {@link #only} exists; else nothing is compared, and the error names each one missing. */
