@@ -39,6 +39,14 @@ public record LakePaths(String root) {
         return table("gold", name);
     }
 
+    /**
+     * The processor's status (the JSON of {@link LakeStatus}), kept in the lake too, so that the
+     * console reads it wherever it runs (in Docker the processor's own files are in its container).
+     */
+    public String statusObject() {
+        return root + "/_platform/processor-status.json";
+    }
+
     public String table(String layer, String name) {
         return root + "/" + layer + "/" + folder(name);
     }

@@ -36,6 +36,8 @@ public final class LakeStatus {
     /** Per stopped table: why (see {@link StoppedTables}). */
     private final Map<String, String> stopped = new TreeMap<>();
     private long batchId = -1;
+    /** When a failed write of the status to the lake was last logged. */
+    private Instant lakeWriteWarned;
     private Instant batchAt;
 
     public LakeStatus(SparkSession spark, LakePaths paths, Path file) {
@@ -199,6 +201,28 @@ public final class LakeStatus {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the lake status to " + file + ": " + e.getMessage()
                     + ". Check that PROCESSOR_WORK_DIR is writable.", e);
+        }
+        writeToLake(doc);
+    }
+
+    /**
+     * The same document in the lake ({@link LakePaths#statusObject}, one PUT), for the console. A
+     * store that is away costs the console its view, not the batch: it is logged, at most once a minute.
+     */
+    private void writeToLake(Map<String, Object> doc) {
+        try {
+            org.apache.hadoop.fs.Path object = new org.apache.hadoop.fs.Path(paths.statusObject());
+            org.apache.hadoop.fs.FileSystem fs = object.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            try (var out = fs.create(object, true)) {
+                out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
+            }
+        } catch (IOException | RuntimeException e) {
+            Instant now = Instant.now();
+            if (lakeWriteWarned == null || now.isAfter(lakeWriteWarned.plusSeconds(60))) {
+                lakeWriteWarned = now;
+                LOG.warn("Cannot write the status to {} (the console shows the last one it read): {}",
+                        paths.statusObject(), e.toString());
+            }
         }
     }
 }
