@@ -50,6 +50,10 @@ final class ConnectService implements LocalService {
 
     @Override
     public List<String> details() {
-        return ConnectServer.connectorStates(config.connectUrl().toString());
+        List<String> lines = new java.util.ArrayList<>(ConnectServer.connectorStates(config.connectUrl().toString()));
+        if (healthy()) {
+            lines.addAll(SnapshotLines.read(config));
+        }
+        return lines;
     }
 }
