@@ -28,10 +28,17 @@ public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConf
                              RegistryConfig registry, URI connectUrl, S3Config s3, String sparkMaster,
                              SparkClusterSettings sparkCluster, CdcSettings cdc, QueryEndpoint query, Env env) {
 
-    /** The query service as the runner reaches it: http://127.0.0.1:QUERY_PORT, on the host for Docker too. */
-    public record QueryEndpoint(int port, int timeoutSeconds) {
+    /**
+     * The query service as the runner reaches it: http://127.0.0.1:QUERY_PORT, on the host for Docker
+     * too; its console at http://127.0.0.1:CONSOLE_PORT/.
+     */
+    public record QueryEndpoint(int port, int timeoutSeconds, int consolePort) {
         public URI uri() {
             return URI.create("http://127.0.0.1:" + port);
+        }
+
+        public URI console() {
+            return URI.create("http://127.0.0.1:" + consolePort + "/");
         }
     }
 
@@ -105,7 +112,8 @@ public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConf
                 home.resolve(r.path("PLATFORM_DATA_DIR", "data/local")).normalize(),
                 home.resolve(r.path("LOGS_DIR", "logs")).normalize(),
                 pg, embedded, kafka, controllerPort, retention, registry, connect, s3, sparkMaster, cluster, cdc,
-                new QueryEndpoint(r.port("QUERY_PORT", 8765), r.integer("QUERY_TIMEOUT_SECONDS", 300, 1, 86_400)), r.env());
+                new QueryEndpoint(r.port("QUERY_PORT", 8765), r.integer("QUERY_TIMEOUT_SECONDS", 300, 1, 86_400),
+                        r.port("CONSOLE_PORT", 8766)), r.env());
     }
 
     private static URI loopbackUrl(String value) {

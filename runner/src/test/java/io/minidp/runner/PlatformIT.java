@@ -3,9 +3,11 @@ package io.minidp.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.minidp.common.app.PlatformException;
 import io.minidp.common.config.ConfigException;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +90,9 @@ class PlatformIT {
         assertThat(statusLine(fleet, "kafka-consumer")).contains("running, healthy");
         assertThat(fleet).contains("connector it-postgres: RUNNING, tasks: 0 RUNNING");
         awaitOrdersAbove(10000);
+        // Debezium's snapshots, per table, from its notifications.
+        assertThat(run("status")).contains("orders: initial snapshot: done, 10,000 rows read (")
+                .contains("products: initial snapshot: done, 200 rows read (");
 
         // A change made by hand comes out of the other end decoded.
         run("sql", "INSERT INTO products (product_id, sku, name, price, stock) VALUES (100001, 'SKU-IT', 'Ünïcode probe', 1.25, 3)");
@@ -111,6 +116,26 @@ class PlatformIT {
         awaitQueryCount("SELECT count(*) AS n FROM silver.orders", pgOrders);
         assertThat(run("status")).containsPattern("orders +\\d+ +\\d+ +[\\d,]+ +\\d+ (s|min) ago");
 
+        // The console, in a real browser: every part green, the freshness chart drawn, the lake's
+        // tables listed, a statement answered exactly and a bad one explained.
+        URI consoleUri = URI.create("http://127.0.0.1:" + env.get("CONSOLE_PORT") + "/");
+        assertThat(run("status")).contains("console: " + consoleUri);
+        JsonNode page = ConsoleCheck.run(consoleUri, "console.png", "SELECT count(*) AS n FROM silver.orders",
+                "SELECT * FROM silver.no_such_table", List.of("postgres", "kafka", "schema-registry", "kafka-connect",
+                        "object store", "kafka-consumer", "spark-processor", "query-service"));
+        assertThat(page.path("allHealthy").asBoolean()).as("every part healthy in the console: %s", page.path("services")).isTrue();
+        assertThat(page.path("services").findValuesAsText("service")).contains("data-generator");
+        assertThat(page.path("tables").toString()).contains("\"orders\"", "\"customers\"", "\"products\"");
+        assertThat(page.path("chartLines").asInt()).isPositive();
+        assertThat(page.path("snapshots").toString())
+                .contains("{\"table\":\"orders\",\"state\":\"done\",\"text\":\"initial snapshot: done, 10,000 rows read (");
+        assertThat(page.path("columns").toString()).isEqualTo("[\"n\"]");
+        assertThat(page.path("rows").toString()).isEqualTo("[[\"" + pgOrders + "\"]]");
+        assertThat(page.path("error").asText()).isEmpty();
+        assertThat(page.path("badError").asText()).contains("no_such_table").contains("silver.orders");
+        assertThat(page.path("consoleErrors").size()).as("errors in the page: %s", page.path("consoleErrors")).isZero();
+        assertThat(ConsoleCheck.SCREENSHOTS.resolve("console.png")).isNotEmptyFile();
+
         // A re-snapshot by hand: Debezium re-reads the table while streaming goes on; the lake stays exact.
         // A table that is missing or has no key is refused, and nothing is signalled.
         run("sql", "CREATE TABLE keyless (note text); INSERT INTO keyless VALUES ('no key')");
@@ -123,6 +148,7 @@ class PlatformIT {
         assertThat(run("sql", "SELECT count(*) AS n FROM minidp_cdc.debezium_signal")).isEqualTo(signals);
         assertThat(run("resnapshot", "products")).contains("Asked Debezium to re-read [products]")
                 .contains("products: done, 201 rows read (201 in PostgreSQL when asked)");
+        assertThat(run("status")).contains("products: re-snapshot: done, 201 rows read (");
         assertThat(run("verify")).contains("verify: the lake equals PostgreSQL").doesNotContain("DIFFERENT");
         // Each re-read row is in bronze once, as a read of its own (no transaction), and no change is there twice.
         assertThat(run("query", "--format", "csv", "SELECT count(*) AS reads FROM bronze.products"

@@ -59,6 +59,7 @@ final class TestPlatform {
         env.put("PROCESSOR_GOLD_SECONDS", "0");
         env.put("PROCESSOR_HISTORY_SECONDS", "0");
         env.put("QUERY_PORT", Integer.toString(EmbeddedPostgres.freePort()));
+        env.put("CONSOLE_PORT", Integer.toString(EmbeddedPostgres.freePort()));
         env.put("PATH", System.getenv("PATH"));
         return env;
     }

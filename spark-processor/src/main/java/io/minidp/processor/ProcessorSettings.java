@@ -41,8 +41,7 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
                 s3,
                 CdcTopics.read(r).prefix(),
                 r.parsed("SPARK_MASTER", "local[*]", ProcessorSettings::master, "local[*]"),
-                r.parsed("PROCESSOR_CHECKPOINT", "s3a://" + s3.bucket() + "/_checkpoints/spark-processor",
-                        ProcessorSettings::location, ""),
+                checkpoint(r, s3),
                 r.integer("PROCESSOR_TRIGGER_SECONDS", 1, 0, 3600),
                 r.parsed("PROCESSOR_RUN", "stream", v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
                     case "stream" -> false;
@@ -59,6 +58,12 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
                 r.integer("PROCESSOR_HISTORY_SECONDS", 10, 0, 86_400),
                 r.path("LOGS_DIR", "logs"),
                 r.integer("PROCESSOR_TABLE_THREADS", 4, 1, 64));
+    }
+
+    /** PROCESSOR_CHECKPOINT: where the streaming query keeps its offsets and commits; in the lake's bucket by default. */
+    public static String checkpoint(ConfigReader r, S3Config s3) {
+        return r.parsed("PROCESSOR_CHECKPOINT", "s3a://" + s3.bucket() + "/_checkpoints/spark-processor",
+                ProcessorSettings::location, "");
     }
 
     /**

@@ -6,14 +6,15 @@ import java.net.URI;
 public record RegistryConfig(URI url) {
 
     public static RegistryConfig read(ConfigReader r) {
-        return new RegistryConfig(r.parsed("SCHEMA_REGISTRY_URL", null, RegistryConfig::parse, URI.create("unset:/")));
+        return new RegistryConfig(r.parsed("SCHEMA_REGISTRY_URL", null, RegistryConfig::httpUrl, URI.create("unset:/")));
     }
 
     public String ccompatApi() {
         return url.toString().replaceAll("/+$", "") + "/apis/ccompat/v7";
     }
 
-    private static URI parse(String value) {
+    /** An http(s) URL with host and port (a service's base URL), else the rule it breaks. */
+    public static URI httpUrl(String value) {
         try {
             URI u = URI.create(value.strip());
             if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null && u.getPort() > 0) {

@@ -60,6 +60,9 @@ public final class Runner {
         }
         console.say("The platform is up (%.1f s). ./platform status shows it; ./platform down stops it.",
                 (System.nanoTime() - started) / 1e9);
+        if (services.stream().anyMatch(s -> s.name().equals(Fleet.QUERY_SERVICE))) {
+            console.say("The console: %s", config.query().console());
+        }
     }
 
     /** Stops the named services (all when none) and what depends on them; --wipe also deletes local state. */

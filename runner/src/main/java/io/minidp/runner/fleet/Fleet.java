@@ -62,7 +62,8 @@ public final class Fleet {
                 .withEnvironment(Map.of("SPARK_LOCAL_IP", "127.0.0.1", "QUERY_BIND", "127.0.0.1",
                         // Spark's scratch space of its own, apart from the processor's.
                         "PROCESSOR_WORK_DIR", config.dataDir().resolve(QUERY_SERVICE).toString()))
-                .withAddress(config.query().uri() + "/query");
+                .withAddress(config.query().uri() + "/query")
+                .withDetails(() -> List.of("console: " + config.query().console()));
     }
 
     /**

@@ -3,6 +3,8 @@ package io.minidp.runner.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minidp.engines.postgres.EmbeddedPostgres;
 import io.minidp.engines.process.Folders;
 import io.minidp.runner.PlatformCli;
@@ -62,7 +64,7 @@ class DockerIT {
         Map<String, String> ports = new LinkedHashMap<>();
         for (String p : List.of("POSTGRES_PORT", "KAFKA_PORT", "SCHEMA_REGISTRY_PORT", "KAFKA_CONNECT_PORT", "S3_PORT",
                 "MINIO_CONSOLE_PORT", "SPARK_MASTER_UI_PORT", "SPARK_WORKER_UI_PORT", "PROCESSOR_UI_PORT",
-                "QUERY_PORT")) {
+                "QUERY_PORT", "CONSOLE_PORT")) {
             ports.put(p, Integer.toString(EmbeddedPostgres.freePort()));
         }
         Folders.deleteTree(LOGS);
@@ -159,6 +161,14 @@ class DockerIT {
         }
         step("./platform verify: equal");
 
+        // The console, from the host through its published port: what it shows comes from the containers.
+        JsonNode overview = awaitConsole(URI.create("http://127.0.0.1:" + hostEnv.get("CONSOLE_PORT") + "/api/overview"),
+                Duration.ofMinutes(2));
+        assertThat(overview.path("tables").findValuesAsText("table")).contains("orders", "loyalty_cards");
+        assertThat(overview.path("connector").path("state").asText()).isEqualTo("RUNNING");
+        assertThat(overview.path("slots").toString()).contains("\"" + dotEnv.get("CDC_SLOT") + "\"");
+        step("the console shows every part healthy");
+
         PlatformCli.Run sql = platform("sql", "SELECT count(*) FROM orders");
         long orders = Long.parseLong(sql.output().lines().toList().get(2).strip());
         PlatformCli.Run duplicates = platform("query", duplicateEventsQuery() + ", (SELECT count(*) FROM silver.orders) AS silver_orders");
@@ -198,6 +208,35 @@ class DockerIT {
                     .append(KEYS.get(t)).append(", _commit_lsn, _lsn HAVING count(*) > 1) AS ").append(t);
         }
         return "SELECT (SELECT sum(n) FROM (" + union + ") AS per_table) AS duplicate_events";
+    }
+
+    /**
+     * The console's overview once it shows every part healthy but the generator (stopped here);
+     * fails with the last overview when it does not within {@code limit}.
+     */
+    private static JsonNode awaitConsole(URI overview, Duration limit) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + limit.toNanos();
+        String last = "(no answer)";
+        while (System.nanoTime() < deadline) {
+            try {
+                last = http.send(java.net.http.HttpRequest.newBuilder(overview).timeout(Duration.ofSeconds(10)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                JsonNode o = new ObjectMapper().readTree(last);
+                boolean healthy = o.path("services").size() > 0;
+                for (JsonNode svc : o.path("services")) {
+                    healthy &= svc.path("name").asText().equals("data-generator") || svc.path("state").asText().equals("healthy");
+                }
+                if (healthy) {
+                    return o;
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(2000);
+        }
+        throw new AssertionError("the console at " + overview + " did not show every part healthy within " + limit
+                + "; it showed: " + last);
     }
 
     private static void awaitSilver(Duration limit) throws InterruptedException {

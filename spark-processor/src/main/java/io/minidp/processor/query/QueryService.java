@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.minidp.common.app.PlatformException;
 import io.minidp.common.app.Readiness;
 import io.minidp.common.app.ServiceMain;
+import io.minidp.processor.console.Console;
 import io.minidp.processor.lake.LakePaths;
 import io.minidp.processor.lake.LakeSession;
 import java.io.IOException;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /tables}: the lake's tables as JSON.</li>
  *   <li>{@code GET /health}: 200 once it serves.</li>
  * </ul>
+ * Beside it, on CONSOLE_PORT, it serves the {@link Console}.
  */
 public final class QueryService {
 
@@ -70,14 +72,19 @@ public final class QueryService {
             QueryService service = new QueryService(settings, spark);
             service.warmUp();
             HttpServer server = service.serve();
+            Console console = new Console(settings.console(), settings.bind(), new LakePaths(settings.lake().lakeRoot()),
+                    spark.sparkContext().hadoopConfiguration(), "http://" + settings.bind() + ":" + settings.port() + "/query",
+                    service::query);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                console.close();
                 server.stop(1);
                 spark.stop();
                 stopped.countDown();
             }, "stop-on-signal"));
             LOG.info("Serving read-only SQL over the lake {} at http://{}:{}/query (format=table|csv|json)",
                     settings.lake().lakeRoot(), settings.bind(), settings.port());
+            console.start();
             Readiness.markReady();
             stopped.await();
             return 0;

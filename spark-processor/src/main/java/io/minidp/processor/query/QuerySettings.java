@@ -2,6 +2,7 @@ package io.minidp.processor.query;
 
 import io.minidp.common.config.ConfigReader;
 import io.minidp.processor.ProcessorSettings;
+import io.minidp.processor.console.ConsoleSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -13,15 +14,19 @@ import java.net.UnknownHostException;
  * @param port      its HTTP port
  * @param maxRows   at most this many rows per answer; the answer says when more were left out
  * @param timeoutSeconds a statement running longer is cancelled
+ * @param console   the console it serves beside the queries, on the same address
  */
-public record QuerySettings(ProcessorSettings lake, String bind, int port, int maxRows, int timeoutSeconds) {
+public record QuerySettings(ProcessorSettings lake, String bind, int port, int maxRows, int timeoutSeconds,
+                            ConsoleSettings console) {
 
     public static QuerySettings read(ConfigReader r) {
-        return new QuerySettings(ProcessorSettings.lakeReader(r),
+        ProcessorSettings lake = ProcessorSettings.lakeReader(r);
+        return new QuerySettings(lake,
                 r.parsed("QUERY_BIND", "127.0.0.1", QuerySettings::address, "127.0.0.1"),
                 r.port("QUERY_PORT", 8765),
                 r.integer("QUERY_MAX_ROWS", 10_000, 1, 1_000_000),
-                r.integer("QUERY_TIMEOUT_SECONDS", 300, 1, 86_400));
+                r.integer("QUERY_TIMEOUT_SECONDS", 300, 1, 86_400),
+                ConsoleSettings.read(r, lake));
     }
 
     private static String address(String value) {
