@@ -234,7 +234,7 @@ public final class Bronze {
         try {
             io.minidp.common.json.JsonFile.replace(marksFile, doc);
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot write bronze's high-water marks to " + marksFile + ": "
+            throw new io.minidp.common.app.PlatformException("Cannot write bronze's high-water marks to " + marksFile + ": "
                     + e.getMessage() + ". Check that PROCESSOR_WORK_DIR is writable.", e);
         }
     }

@@ -2,7 +2,6 @@ package io.minidp.processor.lake;
 
 import io.minidp.common.lake.LakeLayout;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +78,7 @@ public record LakePaths(String root) {
             names.sort(null);
             return names;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list the " + layer + " tables under " + root + ": " + e.getMessage(), e);
+            throw storeFailed("Cannot list the " + layer + " tables under " + root, e);
         }
     }
 
@@ -97,7 +96,16 @@ public record LakePaths(String root) {
             Path p = new Path(location);
             return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot check " + location + ": " + e.getMessage(), e);
+            throw storeFailed("Cannot check " + location, e);
         }
+    }
+
+    /**
+     * An object store that failed (away, or refusing): a problem of the platform's, said with what
+     * to look at, not a bug. {@code what} says what was being done and where.
+     */
+    public static io.minidp.common.app.PlatformException storeFailed(String what, IOException e) {
+        return new io.minidp.common.app.PlatformException(what + ": " + e.getMessage() + ". Is the object store at"
+                + " S3_ENDPOINT up, and are S3_ACCESS_KEY and S3_SECRET_KEY its keys? (./platform status)", e);
     }
 }

@@ -2,7 +2,6 @@ package io.minidp.processor.lake;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -199,7 +198,7 @@ public final class LakeStatus {
         try {
             io.minidp.common.json.JsonFile.replace(file, doc);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the lake status to " + file + ": " + e.getMessage()
+            throw new io.minidp.common.app.PlatformException("Cannot write the lake status to " + file + ": " + e.getMessage()
                     + ". Check that PROCESSOR_WORK_DIR is writable.", e);
         }
         writeToLake(doc);

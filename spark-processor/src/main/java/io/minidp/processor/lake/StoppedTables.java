@@ -6,7 +6,6 @@ import io.minidp.common.lake.LakeLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -72,8 +71,8 @@ public final class StoppedTables {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the stopped tables under " + paths.root() + "/" + LakeLayout.STOPPED
-                    + ": " + e.getMessage(), e);
+            throw LakePaths.storeFailed("Cannot read the stopped tables under " + paths.root() + "/" + LakeLayout.STOPPED
+                   , e);
         }
     }
 
@@ -96,7 +95,7 @@ public final class StoppedTables {
         try (OutputStream out = fs().create(new Path(paths.root() + "/" + LakeLayout.stoppedKey(table)), true)) {
             out.write(JSON.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot record that " + table + " stopped: " + e.getMessage(), e);
+            throw LakePaths.storeFailed("Cannot record that " + table + " stopped", e);
         }
         stopped.put(table, s);
         LOG.error("Batch {}: the apply of {} stopped, the other tables go on. The lake cannot follow its change in"
@@ -124,7 +123,7 @@ public final class StoppedTables {
                 return rebuilt;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot look for rebuild requests in " + dir + ": " + e.getMessage(), e);
+            throw LakePaths.storeFailed("Cannot look for rebuild requests in " + dir, e);
         }
         // Moving a table copies its objects; S3Proxy's folder markers carry no ETag, which s3a's
         // default change detection refuses. Delta's files are written once: a warning is enough.
@@ -158,8 +157,8 @@ public final class StoppedTables {
                 LOG.info("Rebuilding {}: its bronze, silver and history moved to {}; the re-snapshot fills them again", table, archive);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot rebuild tables asked for under " + paths.root() + "/" + LakeLayout.REBUILD
-                    + ": " + e.getMessage(), e);
+            throw LakePaths.storeFailed("Cannot rebuild tables asked for under " + paths.root() + "/" + LakeLayout.REBUILD
+                   , e);
         }
         return rebuilt;
     }
