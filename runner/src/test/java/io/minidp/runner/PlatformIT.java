@@ -192,6 +192,9 @@ class PlatformIT {
         assertThatThrownBy(() -> run("query", "DROP TABLE silver.orders")).isInstanceOf(PlatformException.class)
                 .hasMessageStartingWith("refused: the lake is read-only here (the statement is drop table)");
         assertThat(run("query", "--format=json", "SELECT count(*) AS n FROM silver.orders")).contains("\"rows\":[{\"n\":" + pgOrders + "}]");
+        // Verify ran in the query service so far; without it, in a Spark of its own, with the same answer.
+        run("down", "query-service");
+        assertThat(run("verify", "rekeyed")).containsPattern("rekeyed +EQUAL").contains("verify: the lake equals PostgreSQL");
 
         // Status shows the WAL the connector's slot holds back; removing the connector drops the slot too.
         assertThat(run("status")).containsPattern("slot " + env.get("CDC_SLOT") + " \\(logical, active\\): holds back ");

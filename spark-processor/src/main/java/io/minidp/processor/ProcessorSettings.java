@@ -80,6 +80,16 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
                 r.string("SPARK_DRIVER_HOST", "127.0.0.1"), 0, "1g", 0, 0, r.path("LOGS_DIR", "logs"), 1);
     }
 
+    /**
+     * These settings (a {@link #lakeReader}'s) with where the stream's changes come from and where
+     * the processor keeps its checkpoint: what {@code ./platform verify} needs besides the lake.
+     */
+    public ProcessorSettings withStream(KafkaConfig kafka, String topicPrefix, String checkpoint) {
+        return new ProcessorSettings(kafka, registry, s3, topicPrefix, master, checkpoint, triggerSeconds, runOnce, maxOffsets,
+                shufflePartitions, workDir, driverHost, uiPort, executorMemory, goldSeconds, historySeconds, logsDir,
+                tableThreads);
+    }
+
     /** The lake's root: everything lives under this s3a:// URI. */
     public String lakeRoot() {
         return "s3a://" + s3.bucket();

@@ -654,9 +654,16 @@ class LakeIT {
                 .load("s3a://lake/silver/people").filter("id = 2").first().<String>getAs("name")));
         awaitSilverEqualsPostgres("lake", "orders", "order_id");
         int port = EmbeddedPostgres.freePort();
+        int consolePort = EmbeddedPostgres.freePort();
         Map<String, String> env = new HashMap<>(env("lake", Map.of("QUERY_PORT", Integer.toString(port),
                 "SERVICE_NAME", "query-service", "PROCESSOR_WORK_DIR", work.resolve("query-service").toString())));
         env.put("SPARK_LOCAL_IP", "127.0.0.1");
+        // What its console and its verify ask the other parts.
+        PostgresConfig pg = postgres.config();
+        env.putAll(Map.of("CONSOLE_PORT", Integer.toString(consolePort), "POSTGRES_HOST", pg.host(),
+                "POSTGRES_PORT", Integer.toString(pg.port()), "POSTGRES_DB", pg.database(), "POSTGRES_USER", pg.user(),
+                "POSTGRES_PASSWORD", pg.password().value(), "KAFKA_CONNECT_URL", connect.url(), "CDC_CONNECTOR_NAME", "it",
+                "CDC_SLOT", "it_slot"));
         Path home = EmbeddedKafka.home();
         List<String> command = SparkJvm.java("1g", List.of(SparkJvm.processorJar(home).toString(),
                 SparkJvm.libDir(home) + "/*"), "io.minidp.processor.query.QueryService", List.of());
@@ -691,6 +698,35 @@ class LakeIT {
             var bad = post(http, base, "table", "SELECT * FROM silver.no_such_table");
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(bad.body()).contains("no_such_table").contains("The lake's tables: ").contains("silver.orders");
+
+            // ./platform verify in the service's warm JVM: progress, the report, then the exit code, as they happen.
+            var verified = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/verify?timeout=300"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("orders\npeople")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(verified.statusCode()).isEqualTo(200);
+            assertThat(verified.body()).contains("P verify: PostgreSQL as of LSN ").containsPattern("(?m)^R orders +EQUAL ")
+                    .containsPattern("(?m)^R people +DIFFERENT ").contains("R verify: FAILED").endsWith("X 1\n");
+            var missing = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/verify"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("no_such_table")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(missing.body()).contains("P verify: Nothing was verified: there is no table no_such_table")
+                    .endsWith("X 1\n");
+            var badTimeout = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/verify?timeout=0"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(badTimeout.statusCode()).isEqualTo(400);
+            assertThat(badTimeout.body()).startsWith("error: timeout must be a number of seconds from 1 to 86400");
+
+            // The console beside it: what it shows comes from the parts themselves.
+            java.net.URI overview = java.net.URI.create("http://127.0.0.1:" + consolePort + "/api/overview");
+            await("the console's overview lists the lake's tables", () -> http.send(java.net.http.HttpRequest.newBuilder(overview)
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body().contains("\"table\":\"orders\""));
+            var o = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(java.net.http.HttpRequest
+                    .newBuilder(overview).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(o.path("connector").path("state").asText()).isEqualTo("RUNNING");
+            assertThat(o.path("slots").findValuesAsText("name")).contains("it_slot");
+            assertThat(o.path("services").toString()).contains("{\"name\":\"kafka\",\"address\":\"" + kafka.bootstrapServers()
+                    + "\",\"state\":\"healthy\"");
+            assertThat(o.path("snapshots").findValuesAsText("table")).contains("orders");
 
             // A table that did not exist when the service started, then a new version of it.
             sql("CREATE TABLE late_arrival (id integer PRIMARY KEY, v text);"

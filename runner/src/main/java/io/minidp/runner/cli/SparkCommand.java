@@ -24,14 +24,71 @@ public final class SparkCommand {
 
     /**
      * Compares the named tables of PostgreSQL's public schema with the lake; all of them when none
-     * are named. Its JVM compiles with C1 only: verify lives a few minutes and runs each kind of
-     * Spark job a few times, so C2's optimised code arrives after most of the work is done, and on
-     * a busy machine its compiling takes the CPU the comparison needs (measured: 121-125 s against
-     * 166-177 s for the shop's tables with the generator running; docs/performance.md).
+     * are named: in the query service when it answers, else in a process of its own. That process
+     * compiles with C1 only: it lives a few minutes and runs each kind of Spark job a few times, so
+     * C2's optimised code arrives after most of the work is done, and on a busy machine its
+     * compiling takes the CPU the comparison needs (measured: 121-125 s against 166-177 s for the
+     * shop's tables with the generator running; docs/performance.md).
      */
     public static int verify(PlatformConfig config, List<String> tables, Console console) {
-        return run(config, "verify", "io.minidp.processor.verify.VerifyMain", List.of("-XX:TieredStopAtLevel=1"), tables,
+        java.net.URI service = config.query().uri();
+        if (io.minidp.common.app.HttpProbe.ok(service.resolve("/health"), java.time.Duration.ofSeconds(3))) {
+            return verifyInQueryService(config, service, tables, console);
+        }
+        System.err.println("The query service does not answer at " + service + " (./platform up starts it);"
+                + " verifying in a Spark of its own, which takes longer.");
+        // C1 alone gets a code cache of 48 MB by default, which Spark's and Delta's code fills: the JVM
+        // then stops compiling ("CodeCache is full") and the rest of the run is interpreted.
+        return run(config, "verify", "io.minidp.processor.verify.VerifyMain",
+                List.of("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=240m"), tables,
                 console);
+    }
+
+    /**
+     * The same comparison in the query service's warm JVM ({@code POST /verify}, docs/query.md): no
+     * Spark to start, and the JIT has compiled Spark's and Delta's code already. Its progress goes
+     * to standard error and its report to the console, as verify's own process prints them.
+     */
+    private static int verifyInQueryService(PlatformConfig config, java.net.URI service, List<String> tables, Console console) {
+        String timeout = config.env().get("VERIFY_TIMEOUT_SECONDS").orElse("120").strip();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(service.resolve("/verify?timeout="
+                        + java.net.URLEncoder.encode(timeout, java.nio.charset.StandardCharsets.UTF_8)))
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(String.join("\n", tables),
+                        java.nio.charset.StandardCharsets.UTF_8)).build();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(2)).build();
+        try {
+            java.net.http.HttpResponse<java.util.stream.Stream<String>> response = http.send(request,
+                    java.net.http.HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() != 200) {
+                String body = String.join("\n", response.body().toList()).strip().replaceFirst("^error: ", "");
+                throw new PlatformException("The query service did not verify: " + body
+                        + (response.statusCode() >= 500 ? " (logs/query-service.log says why)" : ""));
+            }
+            Integer code = null;
+            for (String line : (Iterable<String>) response.body()::iterator) {
+                if (line.startsWith("P ")) {
+                    System.err.println(line.substring(2));
+                } else if (line.startsWith("R ")) {
+                    console.stream().println(line.substring(2));
+                } else if (line.startsWith("X ")) {
+                    code = Integer.parseInt(line.substring(2).strip());
+                }
+            }
+            console.stream().flush();
+            if (code == null) {
+                throw new PlatformException("The query service at " + service + " stopped answering in the middle of verify;"
+                        + " logs/query-service.log says why. ./platform status shows whether it runs.");
+            }
+            return code;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new PlatformException("The query service at " + service + " stopped answering during verify ("
+                    + e.getMessage() + "); logs/query-service.log says why. ./platform status shows whether it runs.", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlatformException("Interrupted while the query service verified", e);
+        }
     }
 
     private static int run(PlatformConfig config, String name, String mainClass, List<String> args, Console console) {

@@ -24,6 +24,14 @@ public final class LakeSession {
     }
 
     /**
+     * {@code ./platform verify}'s session inside the query service: a new session of its warm Spark
+     * (its JVM has compiled Spark's and Delta's code already), planned as {@link #forVerify}'s.
+     */
+    public static SparkSession forVerifyIn(SparkSession query) {
+        return withoutAdaptiveExecution(query.newSession());
+    }
+
+    /**
      * A batch's data, and verify's, is small and its shuffles few: adaptive execution would plan each
      * stage as a job of its own and plan again between them, a fixed cost per MERGE and per comparison
      * (measured: docs/performance.md).

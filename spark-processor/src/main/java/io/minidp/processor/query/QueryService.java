@@ -7,8 +7,11 @@ import io.minidp.common.app.PlatformException;
 import io.minidp.common.app.Readiness;
 import io.minidp.common.app.ServiceMain;
 import io.minidp.processor.console.Console;
+import io.minidp.processor.console.ConsoleSettings;
 import io.minidp.processor.lake.LakePaths;
 import io.minidp.processor.lake.LakeSession;
+import io.minidp.processor.verify.Verifier;
+import io.minidp.processor.verify.VerifyMain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.BindException;
@@ -40,6 +43,7 @@ import org.slf4j.LoggerFactory;
  *       than QUERY_TIMEOUT_SECONDS and was cancelled.</li>
  *   <li>{@code GET /tables}: the lake's tables as JSON.</li>
  *   <li>{@code GET /health}: 200 once it serves.</li>
+ *   <li>{@code POST /verify}: {@code ./platform verify} in this JVM ({@link #verify(HttpExchange)}).</li>
  * </ul>
  * Beside it, on CONSOLE_PORT, it serves the {@link Console}.
  */
@@ -52,6 +56,8 @@ public final class QueryService {
     private final QuerySettings settings;
     private final SparkSession spark;
     private final LakeQueries queries;
+    /** One verify at a time: a second would only wait for the first's cores. */
+    private final java.util.concurrent.Semaphore verifying = new java.util.concurrent.Semaphore(1);
     /** Statements run at once: Spark local has two threads. */
     private final java.util.concurrent.Semaphore statements = new java.util.concurrent.Semaphore(2);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -125,6 +131,7 @@ public final class QueryService {
         server.createContext("/query", this::query);
         server.createContext("/tables", this::tables);
         server.createContext("/health", exchange -> send(exchange, 200, TEXT, "ok\n"));
+        server.createContext("/verify", this::verify);
         server.start();
         return server;
     }
@@ -159,6 +166,72 @@ public final class QueryService {
         } catch (Exception e) {
             LOG.error("The query service failed on a request; it goes on", e);
             send(exchange, 500, TEXT, "error: " + e + "\n");
+        }
+    }
+
+    /**
+     * {@code POST /verify?timeout=SECONDS}, the tables to compare in the body (one per line; none:
+     * all): {@code ./platform verify} in this warm JVM, instead of a Spark of its own. The answer
+     * streams a line per event as it happens: {@code P <progress>}, then {@code R <line of the
+     * report>}, and last {@code X <exit code>} (0 equal, 1 not, 2 failed). One at a time: 409 while
+     * another runs.
+     */
+    void verify(HttpExchange exchange) throws IOException {
+        try {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                throw new BadRequest(405, "POST to /verify, the tables to compare in the body (one per line; none: all)");
+            }
+            Map<String, String> params = params(exchange.getRequestURI().getRawQuery());
+            int seconds;
+            try {
+                seconds = Integer.parseInt(params.getOrDefault("timeout", Integer.toString(VerifyMain.DEFAULT_TIMEOUT_SECONDS)));
+            } catch (NumberFormatException e) {
+                seconds = -1;
+            }
+            if (seconds < 1 || seconds > VerifyMain.MAX_TIMEOUT_SECONDS) {
+                throw new BadRequest(400, "timeout must be a number of seconds from 1 to " + VerifyMain.MAX_TIMEOUT_SECONDS
+                        + " (" + VerifyMain.TIMEOUT + ")");
+            }
+            java.util.Set<String> tables = new java.util.LinkedHashSet<>(body(exchange.getRequestBody()).lines()
+                    .filter(l -> !l.isBlank()).toList());
+            if (!verifying.tryAcquire()) {
+                throw new BadRequest(409, "a verify is running in the query service already; wait for it to end");
+            }
+            try {
+                exchange.getResponseHeaders().set("Content-Type", TEXT);
+                exchange.sendResponseHeaders(200, 0);
+                try (java.io.PrintStream out = new java.io.PrintStream(exchange.getResponseBody(), true, StandardCharsets.UTF_8)) {
+                    out.println("X " + verify(tables, java.time.Duration.ofSeconds(seconds), out));
+                }
+            } finally {
+                verifying.release();
+            }
+        } catch (BadRequest e) {
+            send(exchange, e.status, TEXT, "error: " + e.getMessage() + "\n");
+        }
+    }
+
+    private int verify(java.util.Set<String> tables, java.time.Duration timeout, java.io.PrintStream out) {
+        long started = System.nanoTime();
+        ConsoleSettings c = settings.console();
+        try {
+            Verifier.Report report = new Verifier(LakeSession.forVerifyIn(spark),
+                    settings.lake().withStream(c.kafka(), c.topics().prefix(), c.checkpoint()), c.postgres(), c.slot(), timeout,
+                    line -> out.println("P " + line)).only(tables).run();
+            java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            boolean equal = Verifier.print(report, new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+            printed.toString(StandardCharsets.UTF_8).lines().forEach(l -> out.println("R " + l));
+            LOG.info("verify {} in {} s: {}", tables.isEmpty() ? "of every table" : "of " + tables,
+                    (System.nanoTime() - started) / 1_000_000_000, equal ? "equal" : "NOT equal");
+            return equal ? 0 : 1;
+        } catch (PlatformException e) {
+            LOG.warn("verify: {}", e.getMessage());
+            out.println("P verify: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            LOG.error("verify failed; the query service goes on", e);
+            out.println("P verify failed: " + firstLine(e) + " (logs/query-service.log has the details)");
+            return 2;
         }
     }
 

@@ -19,9 +19,14 @@ public final class VerifyMain {
     record Settings(ProcessorSettings lake, PostgresConfig postgres, String slot, Duration timeout) {
         static Settings read(ConfigReader r) {
             return new Settings(ProcessorSettings.read(r), PostgresConfig.read(r), r.string("CDC_SLOT"),
-                    Duration.ofSeconds(r.integer("VERIFY_TIMEOUT_SECONDS", 120, 1, 86_400)));
+                    Duration.ofSeconds(r.integer(TIMEOUT, DEFAULT_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS)));
         }
     }
+
+    /** How long verify waits for the lake to catch up with PostgreSQL's view, in seconds: VERIFY_TIMEOUT_SECONDS. */
+    public static final String TIMEOUT = "VERIFY_TIMEOUT_SECONDS";
+    public static final int DEFAULT_TIMEOUT_SECONDS = 120;
+    public static final int MAX_TIMEOUT_SECONDS = 86_400;
 
     private VerifyMain() {}
 
