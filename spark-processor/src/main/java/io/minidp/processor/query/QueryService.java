@@ -197,14 +197,20 @@ public final class QueryService {
             if (!verifying.tryAcquire()) {
                 throw new BadRequest(409, "a verify is running in the query service already; wait for it to end");
             }
+            java.io.PrintStream out = null;
             try {
                 exchange.getResponseHeaders().set("Content-Type", TEXT);
                 exchange.sendResponseHeaders(200, 0);
-                try (java.io.PrintStream out = new java.io.PrintStream(exchange.getResponseBody(), true, StandardCharsets.UTF_8)) {
-                    out.println("X " + verify(tables, java.time.Duration.ofSeconds(seconds), out));
-                }
+                out = new java.io.PrintStream(exchange.getResponseBody(), true, StandardCharsets.UTF_8);
+                out.println("X " + verify(tables, java.time.Duration.ofSeconds(seconds), out));
             } finally {
+                // Released before the answer ends: a client that asks again as soon as it has it finds it free.
                 verifying.release();
+                if (out != null) {
+                    out.close();
+                } else {
+                    exchange.close();
+                }
             }
         } catch (BadRequest e) {
             send(exchange, e.status, TEXT, "error: " + e.getMessage() + "\n");
@@ -217,7 +223,13 @@ public final class QueryService {
         try {
             Verifier.Report report = new Verifier(LakeSession.forVerifyIn(spark),
                     settings.lake().withStream(c.kafka(), c.topics().prefix(), c.checkpoint()), c.postgres(), c.slot(), timeout,
-                    line -> out.println("P " + line)).only(tables).run();
+                    line -> {
+                        out.println("P " + line);
+                        if (out.checkError()) {
+                            // The client is gone (./platform verify interrupted): stop, and free the service's cores.
+                            throw new PlatformException("the client of this verify went away; verify stopped");
+                        }
+                    }).only(tables).run();
             java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
             boolean equal = Verifier.print(report, new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
             printed.toString(StandardCharsets.UTF_8).lines().forEach(l -> out.println("R " + l));
