@@ -22,7 +22,7 @@ public final class QueryMain {
     private QueryMain() {}
 
     public static void main(String[] args) {
-        ServiceMain.run("query", QuerySettings::read, settings -> {
+        ServiceMain.run("query", QuerySettings::forOneStatement, settings -> {
             if (args.length < 1 || args.length > 2 || args[0].isBlank()) {
                 System.err.println("Usage: ./platform query [--format table|csv|json] \"SELECT count(*) FROM silver.orders\"");
                 return 64;

@@ -14,19 +14,32 @@ import java.net.UnknownHostException;
  * @param port      its HTTP port
  * @param maxRows   at most this many rows per answer; the answer says when more were left out
  * @param timeoutSeconds a statement running longer is cancelled
- * @param console   the console it serves beside the queries, on the same address
+ * @param console   the console it serves beside the queries, on the same address, and what verify in it
+ *                  asks PostgreSQL and Kafka; null for {@link #forOneStatement}
  */
 public record QuerySettings(ProcessorSettings lake, String bind, int port, int maxRows, int timeoutSeconds,
                             ConsoleSettings console) {
 
     public static QuerySettings read(ConfigReader r) {
+        return read(r, true);
+    }
+
+    /**
+     * For one statement in a process of its own ({@code QueryMain}), which serves no console and
+     * verifies nothing: {@link #console} is null, and what only the console reads is not required.
+     */
+    public static QuerySettings forOneStatement(ConfigReader r) {
+        return read(r, false);
+    }
+
+    private static QuerySettings read(ConfigReader r, boolean withConsole) {
         ProcessorSettings lake = ProcessorSettings.lakeReader(r);
         return new QuerySettings(lake,
                 r.parsed("QUERY_BIND", "127.0.0.1", QuerySettings::address, "127.0.0.1"),
                 r.port("QUERY_PORT", 8765),
                 r.integer("QUERY_MAX_ROWS", 10_000, 1, 1_000_000),
                 r.integer("QUERY_TIMEOUT_SECONDS", 300, 1, 86_400),
-                ConsoleSettings.read(r, lake));
+                withConsole ? ConsoleSettings.read(r, lake) : null);
     }
 
     private static String address(String value) {
