@@ -15,6 +15,13 @@ import java.util.Map;
  */
 public final class SparkCommand {
 
+    /**
+     * Verify's own JVM: C1 only (see {@link #verify}), with a code cache of 240 MB: C1 alone gets
+     * 48 MB by default, which Spark's and Delta's code fills, and the JVM then stops compiling
+     * ("CodeCache is full") and interprets the rest of the run.
+     */
+    private static final List<String> OWN_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=240m");
+
     private SparkCommand() {}
 
     /** A statement in a Spark of its own (no query service answers): slower, the same answer. */
@@ -37,11 +44,7 @@ public final class SparkCommand {
         }
         System.err.println("The query service does not answer at " + service + " (./platform up starts it);"
                 + " verifying in a Spark of its own, which takes longer.");
-        // C1 alone gets a code cache of 48 MB by default, which Spark's and Delta's code fills: the JVM
-        // then stops compiling ("CodeCache is full") and the rest of the run is interpreted.
-        return run(config, "verify", "io.minidp.processor.verify.VerifyMain",
-                List.of("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=240m"), tables,
-                console);
+        return run(config, "verify", "io.minidp.processor.verify.VerifyMain", OWN_JVM_OPTIONS, tables, console);
     }
 
     /**
@@ -61,6 +64,13 @@ public final class SparkCommand {
         try {
             java.net.http.HttpResponse<java.util.stream.Stream<String>> response = http.send(request,
                     java.net.http.HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() == 404) {
+                // A query service from before verify ran in it (an image not rebuilt): verify on its own.
+                response.body().close();
+                System.err.println("The query service at " + service + " cannot verify (it is older than this runner);"
+                        + " verifying in a Spark of its own.");
+                return run(config, "verify", "io.minidp.processor.verify.VerifyMain", OWN_JVM_OPTIONS, tables, console);
+            }
             if (response.statusCode() != 200) {
                 String body = String.join("\n", response.body().toList()).strip().replaceFirst("^error: ", "");
                 throw new PlatformException("The query service did not verify: " + body
