@@ -69,7 +69,11 @@ final class PlatformProbe implements AutoCloseable {
 
     private final ConsoleSettings settings;
     private final LakePaths lake;
+    /** The store's settings with calls that fail fast: a store that is away must not hold the whole sample up. */
     private final Configuration hadoop;
+    /** The lake's and the checkpoint's file systems, the probe's own (Hadoop's cached ones retry for a minute). */
+    private FileSystem lakeFs;
+    private FileSystem checkpointFs;
     private final String queryAddress;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final Pattern changeTopics;
@@ -89,7 +93,12 @@ final class PlatformProbe implements AutoCloseable {
     PlatformProbe(ConsoleSettings settings, LakePaths lake, Configuration hadoop, String queryAddress) {
         this.settings = settings;
         this.lake = lake;
-        this.hadoop = hadoop;
+        this.hadoop = new Configuration(hadoop);
+        this.hadoop.set("fs.s3a.attempts.maximum", "1");
+        this.hadoop.set("fs.s3a.retry.limit", "1");
+        this.hadoop.set("fs.s3a.retry.throttle.limit", "1");
+        this.hadoop.set("fs.s3a.connection.establish.timeout", Long.toString(TIMEOUT.toMillis()));
+        this.hadoop.set("fs.s3a.connection.timeout", Long.toString(TIMEOUT.toMillis()));
         this.queryAddress = queryAddress;
         this.changeTopics = settings.topics().tables();
         this.avro = new ConfluentAvro(new SchemaRegistryClient(settings.registry(), TIMEOUT));
@@ -187,6 +196,13 @@ final class PlatformProbe implements AutoCloseable {
                 ? String.format("the shop's tables take %,d row changes/s", rate) : "no row changes in the shop's tables");
     }
 
+    private FileSystem lakeFs() throws java.io.IOException {
+        if (lakeFs == null) {
+            lakeFs = FileSystem.newInstance(URI.create(lake.root()), hadoop);
+        }
+        return lakeFs;
+    }
+
     private Admin admin() {
         if (admin == null) {
             Properties p = new Properties();
@@ -273,7 +289,7 @@ final class PlatformProbe implements AutoCloseable {
     private ObjectNode objectStore() {
         String address = lake.root();
         try {
-            FileSystem fs = FileSystem.get(URI.create(lake.root()), hadoop);
+            FileSystem fs = lakeFs();
             boolean bucket = fs.exists(new Path(lake.root() + "/"));
             return service("object store", address, bucket ? "healthy" : "unhealthy",
                     bucket ? "the lake's bucket answers" : "no bucket (minio-init creates it)");
@@ -315,7 +331,10 @@ final class PlatformProbe implements AutoCloseable {
         long behind = -1;
         String lagProblem = null;
         try {
-            Map<TopicPartition, Long> done = CheckpointOffsets.committed(settings.checkpoint(), hadoop);
+            if (checkpointFs == null) {
+                checkpointFs = FileSystem.newInstance(URI.create(settings.checkpoint()), hadoop);
+            }
+            Map<TopicPartition, Long> done = CheckpointOffsets.committed(checkpointFs, settings.checkpoint());
             Map<String, Long> processorLag = perTopic(ends, tp -> done.getOrDefault(tp, 0L));
             behind = processorLag.values().stream().mapToLong(Long::longValue).sum();
             for (JsonNode row : o.path("lag")) {
@@ -326,7 +345,7 @@ final class PlatformProbe implements AutoCloseable {
         }
         JsonNode status;
         try {
-            FileSystem fs = FileSystem.get(URI.create(lake.root()), hadoop);
+            FileSystem fs = lakeFs();
             Path file = new Path(lake.statusObject());
             if (!fs.exists(file)) {
                 return service("spark-processor", "checkpoint " + settings.checkpoint(), "starting",
@@ -402,6 +421,11 @@ final class PlatformProbe implements AutoCloseable {
                     snapshots.add(avro.decode(r.value()).value());
                 } catch (ConfluentAvro.MalformedMessage e) {
                     LOG.warn("A notification in {} at offset {} cannot be read: {}", r.topic(), r.offset(), e.getMessage());
+                } catch (SchemaRegistryClient.RegistryUnavailable e) {
+                    // Read again from this one at the next sample: a notification is not skipped because the registry was away.
+                    notifications.seek(new TopicPartition(r.topic(), r.partition()), r.offset());
+                    LOG.debug("The registry is away; Debezium's notifications are read on at the next sample: {}", e.toString());
+                    break;
                 }
             }
         } catch (Exception e) {
@@ -485,13 +509,17 @@ final class PlatformProbe implements AutoCloseable {
         return m.lines().findFirst().orElse(m);
     }
 
+    /** Closes the clients; not synchronized: a sample still running must not hold the service's stop up. */
     @Override
-    public synchronized void close() {
-        if (notifications != null) {
-            notifications.close(Duration.ofSeconds(2));
-        }
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(2));
+    public void close() {
+        for (AutoCloseable c : new AutoCloseable[] {notifications, admin, lakeFs, checkpointFs}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("Closing the probe's {}: {}", c.getClass().getSimpleName(), e.toString());
+                }
+            }
         }
     }
 }

@@ -29,7 +29,11 @@ public final class CheckpointOffsets {
 
     /** The id of the last batch the checkpoint at {@code checkpoint} has committed; -1 when none. */
     public static long lastCommittedBatch(String checkpoint, Configuration hadoop) throws IOException {
-        FileSystem fs = FileSystem.get(URI.create(checkpoint), hadoop);
+        return lastCommittedBatch(FileSystem.get(URI.create(checkpoint), hadoop), checkpoint);
+    }
+
+    /** As above, through {@code fs} (the checkpoint's file system). */
+    public static long lastCommittedBatch(FileSystem fs, String checkpoint) throws IOException {
         long last = -1;
         Path commits = new Path(checkpoint + "/commits");
         if (fs.exists(commits)) {
@@ -44,12 +48,16 @@ public final class CheckpointOffsets {
 
     /** The Kafka offsets the last committed batch ended at (the next offset to read), per partition; empty when none. */
     public static Map<TopicPartition, Long> committed(String checkpoint, Configuration hadoop) throws IOException {
-        long last = lastCommittedBatch(checkpoint, hadoop);
+        return committed(FileSystem.get(URI.create(checkpoint), hadoop), checkpoint);
+    }
+
+    /** As above, through {@code fs} (the checkpoint's file system). */
+    public static Map<TopicPartition, Long> committed(FileSystem fs, String checkpoint) throws IOException {
+        long last = lastCommittedBatch(fs, checkpoint);
         Map<TopicPartition, Long> done = new HashMap<>();
         if (last < 0) {
             return done;
         }
-        FileSystem fs = FileSystem.get(URI.create(checkpoint), hadoop);
         String text;
         try (var in = fs.open(new Path(checkpoint + "/offsets/" + last))) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
