@@ -85,13 +85,13 @@ public final class SnapshotProgress {
 
     /** A table's line for {@code ./platform status} and the console. */
     public static String describe(Table t, long rowsInPostgres) {
-        String pg = rowsInPostgres < 0 ? "" : String.format(" (%,d rows in PostgreSQL now)", rowsInPostgres);
+        String pg = rowsInPostgres < 0 ? "" : String.format(java.util.Locale.ROOT, " (%,d rows in PostgreSQL now)", rowsInPostgres);
         String what = t.kind().equals("initial") ? "initial snapshot" : "re-snapshot";
         return switch (t.state()) {
             case "waiting" -> what + ": waiting for its turn" + pg;
             case "reading" -> what + ": reading" + (t.lastKey() != null ? ", up to key " + t.lastKey()
                     + (t.maximumKey() != null ? " of " + t.maximumKey() : "") : "") + pg;
-            case "done" -> String.format("%s: done, %,d rows read%s", what, t.rowsRead(), pg);
+            case "done" -> String.format(java.util.Locale.ROOT, "%s: done, %,d rows read%s", what, t.rowsRead(), pg);
             default -> what + ": " + t.state() + pg;
         };
     }
