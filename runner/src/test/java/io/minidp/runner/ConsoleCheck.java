@@ -59,16 +59,17 @@ final class ConsoleCheck {
     }
 
     private static String exec(List<String> command, int seconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true).start();
-        byte[] output;
-        try (var in = p.getInputStream()) {
-            output = in.readAllBytes();
-        }
+        Files.createDirectories(SCREENSHOTS);
+        Path output = SCREENSHOTS.resolve(command.get(0) + ".out");
+        // Into a file, not a pipe read to its end: a program that hangs is stopped after its time.
+        Process p = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
         if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError(command + " did not end within " + seconds + " s");
+            throw new AssertionError(String.join(" ", command) + " in " + DIR + " did not end within " + seconds
+                    + " s; its output so far:\n" + Files.readString(output, StandardCharsets.UTF_8));
         }
-        String text = new String(output, StandardCharsets.UTF_8);
+        String text = Files.readString(output, StandardCharsets.UTF_8);
         if (p.exitValue() != 0) {
             throw new AssertionError(String.join(" ", command) + " in " + DIR + " failed with exit code " + p.exitValue()
                     + ":\n" + text);
