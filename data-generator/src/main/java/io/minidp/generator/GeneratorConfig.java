@@ -2,6 +2,7 @@ package io.minidp.generator;
 
 import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.PostgresConfig;
+import io.minidp.common.config.Settings;
 import io.minidp.generator.events.EventKind;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -25,21 +26,20 @@ public record GeneratorConfig(PostgresConfig postgres, double rate, long events,
                               Map<EventKind, Integer> mix, int connections, boolean simulatedClock,
                               Duration reportInterval) {
 
-    public static final String DEFAULT_MIX =
-            "signup=5,customer_update=10,order=40,order_progress=35,product_update=8,erasure=2";
+    public static final String DEFAULT_MIX = Settings.GENERATOR_MIX.fallback();
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
     public static GeneratorConfig read(ConfigReader r) {
         return new GeneratorConfig(
                 PostgresConfig.read(r),
-                r.parsed("GENERATOR_RATE", "max", GeneratorConfig::parseRate, 0.0),
-                r.parsed("GENERATOR_EVENTS", "0", GeneratorConfig::parseCount, 0L),
-                r.parsed("GENERATOR_DURATION", "0", GeneratorConfig::parseDuration, Duration.ZERO),
-                r.parsed("GENERATOR_SEED", "42", GeneratorConfig::parseSeed, 0L),
-                r.parsed("GENERATOR_MIX", DEFAULT_MIX, GeneratorConfig::parseMix, Map.of()),
-                r.integer("GENERATOR_CONNECTIONS", 8, 1, 64),
-                r.parsed("GENERATOR_CLOCK", "wall", GeneratorConfig::parseClock, false),
-                Duration.ofSeconds(r.integer("GENERATOR_REPORT_SECONDS", 5, 1, 3600)));
+                r.parsed(Settings.GENERATOR_RATE, GeneratorConfig::parseRate, 0.0),
+                r.parsed(Settings.GENERATOR_EVENTS, GeneratorConfig::parseCount, 0L),
+                r.parsed(Settings.GENERATOR_DURATION, GeneratorConfig::parseDuration, Duration.ZERO),
+                r.parsed(Settings.GENERATOR_SEED, GeneratorConfig::parseSeed, 0L),
+                r.parsed(Settings.GENERATOR_MIX, GeneratorConfig::parseMix, Map.of()),
+                r.integer(Settings.GENERATOR_CONNECTIONS, 1, 64),
+                r.parsed(Settings.GENERATOR_CLOCK, GeneratorConfig::parseClock, false),
+                Duration.ofSeconds(r.integer(Settings.GENERATOR_REPORT_SECONDS, 1, 3600)));
     }
 
     static double parseRate(String value) {

@@ -2,6 +2,7 @@ package io.minidp.initializer;
 
 import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.PostgresConfig;
+import io.minidp.common.config.Settings;
 import io.minidp.initializer.schema.ColumnType;
 import io.minidp.initializer.schema.Identifiers;
 import java.nio.file.Path;
@@ -25,10 +26,10 @@ public record InitializerConfig(
     public static InitializerConfig read(ConfigReader r) {
         return new InitializerConfig(
                 PostgresConfig.read(r),
-                r.path("INITIALIZER_INPUT_DIR", "data/input"),
-                r.parsed("INITIALIZER_PRIMARY_KEYS", "", InitializerConfig::parsePrimaryKeys, Map.of()),
-                r.parsed("INITIALIZER_COLUMN_TYPES", "", InitializerConfig::parseColumnTypes, Map.of()),
-                r.parsed("CDC_PUBLICATION", null, InitializerConfig::identifier, ""));
+                r.path(Settings.INITIALIZER_INPUT_DIR),
+                r.parsed(Settings.INITIALIZER_PRIMARY_KEYS, InitializerConfig::parsePrimaryKeys, Map.of()),
+                r.parsed(Settings.INITIALIZER_COLUMN_TYPES, InitializerConfig::parseColumnTypes, Map.of()),
+                r.parsed(Settings.CDC_PUBLICATION, InitializerConfig::identifier, ""));
     }
 
     /** {@code orders=order_id;customers=customer_no} */

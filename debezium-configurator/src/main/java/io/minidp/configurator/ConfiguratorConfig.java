@@ -1,6 +1,7 @@
 package io.minidp.configurator;
 
 import io.minidp.common.config.ConfigReader;
+import io.minidp.common.config.Settings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,14 +28,14 @@ public record ConfiguratorConfig(URI connectUrl, Path configFile, Duration timeo
     }
 
     public static ConfiguratorConfig read(ConfigReader r) {
-        String status = r.string("CONFIGURATOR_STATUS_FILE", "").strip();
+        String status = r.string(Settings.CONFIGURATOR_STATUS_FILE).strip();
         return new ConfiguratorConfig(
-                r.parsed("KAFKA_CONNECT_URL", null, ConfiguratorConfig::url, URI.create("http://invalid")),
-                r.path("CONNECTOR_CONFIG_FILE", "config/debezium/connector_config.json"),
-                Duration.ofSeconds(r.integer("CONFIGURATOR_TIMEOUT_SECONDS", 180, 5, 3600)),
-                Duration.ofSeconds(r.integer("CONFIGURATOR_WATCH_SECONDS", 0, 0, 3600)),
+                r.parsed(Settings.KAFKA_CONNECT_URL, ConfiguratorConfig::url, URI.create("http://invalid")),
+                r.path(Settings.CONNECTOR_CONFIG_FILE),
+                Duration.ofSeconds(r.integer(Settings.CONFIGURATOR_TIMEOUT_SECONDS, 5, 3600)),
+                Duration.ofSeconds(r.integer(Settings.CONFIGURATOR_WATCH_SECONDS, 0, 3600)),
                 status.isEmpty() ? Optional.empty() : Optional.of(Path.of(status)),
-                r.parsed("CONFIGURATOR_ACTION", "register", ConfiguratorConfig::action, Action.REGISTER));
+                r.parsed(Settings.CONFIGURATOR_ACTION, ConfiguratorConfig::action, Action.REGISTER));
     }
 
     public boolean watching() {

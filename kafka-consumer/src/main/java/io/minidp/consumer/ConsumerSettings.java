@@ -4,6 +4,7 @@ import io.minidp.common.cdc.CdcTopics;
 import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.KafkaConfig;
 import io.minidp.common.config.RegistryConfig;
+import io.minidp.common.config.Settings;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -21,15 +22,16 @@ public record ConsumerSettings(KafkaConfig kafka, RegistryConfig registry, Strin
     public enum LogEvents { ALL, SAMPLE, NONE }
 
     public static ConsumerSettings read(ConfigReader r) {
-        String prefix = CdcTopics.read(r).prefix();
+        CdcTopics topics = CdcTopics.read(r);
+        String prefix = topics.prefix();
         return new ConsumerSettings(
                 KafkaConfig.read(r),
                 RegistryConfig.read(r),
                 prefix,
-                r.parsed("CONSUMER_GROUP_ID", "minidp-consumer", KafkaConfig::name, ""),
-                r.parsed("CONSUMER_DLQ_TOPIC", prefix + ".dead-letters", KafkaConfig::name, ""),
-                Duration.ofSeconds(r.integer("CONSUMER_REPORT_SECONDS", 5, 1, 3600)),
-                r.parsed("CONSUMER_LOG_EVENTS", "all", v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
+                r.parsed(Settings.CONSUMER_GROUP_ID, KafkaConfig::name, ""),
+                r.parsed(Settings.CONSUMER_DLQ_TOPIC, topics.deadLetters(), KafkaConfig::name, ""),
+                Duration.ofSeconds(r.integer(Settings.CONSUMER_REPORT_SECONDS, 1, 3600)),
+                r.parsed(Settings.CONSUMER_LOG_EVENTS, v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
                     case "all" -> LogEvents.ALL;
                     case "sample" -> LogEvents.SAMPLE;
                     case "none" -> LogEvents.NONE;

@@ -7,6 +7,7 @@ import io.minidp.common.config.KafkaConfig;
 import io.minidp.common.config.PostgresConfig;
 import io.minidp.common.config.RegistryConfig;
 import io.minidp.common.config.S3Config;
+import io.minidp.common.config.Settings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Set;
@@ -62,16 +63,16 @@ public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConf
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
 
     public static PlatformConfig read(ConfigReader r) {
-        Path home = r.path("PLATFORM_HOME", ".").toAbsolutePath().normalize();
+        Path home = r.path(Settings.PLATFORM_HOME).toAbsolutePath().normalize();
         PostgresConfig pg = PostgresConfig.read(r);
-        boolean embedded = r.bool("POSTGRES_EMBEDDED", LOOPBACK.contains(pg.host()));
+        boolean embedded = r.bool(Settings.POSTGRES_EMBEDDED, LOOPBACK.contains(pg.host()));
         if (embedded && !LOOPBACK.contains(pg.host())) {
             r.problem("POSTGRES_EMBEDDED=true needs POSTGRES_HOST=127.0.0.1 (the embedded server listens on loopback"
                     + " only), but POSTGRES_HOST is '" + pg.host() + "'");
         }
         KafkaConfig kafka = KafkaConfig.read(r);
-        int controllerPort = r.port("KAFKA_CONTROLLER_PORT", 9093);
-        long retention = r.integer("KAFKA_RETENTION_HOURS", -1, -1, Integer.MAX_VALUE);
+        int controllerPort = r.port(Settings.KAFKA_CONTROLLER_PORT);
+        long retention = r.integer(Settings.KAFKA_RETENTION_HOURS, -1, Integer.MAX_VALUE);
         if (!kafka.bootstrapServers().isEmpty() && !LOOPBACK.contains(kafka.firstHost())) {
             r.problem("KAFKA_BOOTSTRAP_SERVERS must name this machine (127.0.0.1) for the local runner, which starts"
                     + " the broker itself, but it is '" + kafka.bootstrapServers() + "'");
@@ -81,13 +82,13 @@ public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConf
             r.problem("SCHEMA_REGISTRY_URL must name this machine (127.0.0.1) for the local runner, which starts"
                     + " the registry itself, but it is '" + registry.url() + "'");
         }
-        URI connect = r.parsed("KAFKA_CONNECT_URL", null, PlatformConfig::loopbackUrl, URI.create("http://127.0.0.1:1"));
+        URI connect = r.parsed(Settings.KAFKA_CONNECT_URL, PlatformConfig::loopbackUrl, URI.create("http://127.0.0.1:1"));
         S3Config s3 = S3Config.read(r);
         if (s3.endpoint().getHost() != null && !LOOPBACK.contains(s3.endpoint().getHost())) {
             r.problem("S3_ENDPOINT must name this machine (127.0.0.1) for the local runner, which starts the S3 server"
                     + " itself, but it is '" + s3.endpoint() + "'");
         }
-        String sparkMaster = r.string("SPARK_MASTER", "local[*]").strip();
+        String sparkMaster = r.string(Settings.SPARK_MASTER).strip();
         int masterPort = 7077;
         if (sparkMaster.startsWith("spark://")) {
             URI u = URI.create(sparkMaster);
@@ -97,23 +98,23 @@ public record PlatformConfig(Path home, Path dataDir, Path logsDir, PostgresConf
             }
             masterPort = u.getPort();
         }
-        SparkClusterSettings cluster = new SparkClusterSettings(masterPort, r.port("SPARK_MASTER_UI_PORT", 8080),
-                r.port("SPARK_WORKER_UI_PORT", 8082), r.integer("SPARK_WORKER_CORES", 2, 1, 256),
-                r.parsed("SPARK_WORKER_MEMORY", "2g", v -> {
+        SparkClusterSettings cluster = new SparkClusterSettings(masterPort, r.port(Settings.SPARK_MASTER_UI_PORT),
+                r.port(Settings.SPARK_WORKER_UI_PORT), r.integer(Settings.SPARK_WORKER_CORES, 1, 256),
+                r.parsed(Settings.SPARK_WORKER_MEMORY, v -> {
                     if (!v.strip().matches("\\d{1,6}[mMgG]")) {
                         throw new IllegalArgumentException("must be a size such as 2g or 1536m");
                     }
                     return v.strip();
                 }, "2g"));
-        CdcSettings cdc = new CdcSettings(CdcTopics.read(r), r.string("CDC_SLOT", "shop_cdc").strip(),
-                r.integer("CDC_SLOT_WAL_WARN_MB", 1024, 1, 1_000_000) * 1024L * 1024L,
-                r.integer("CONFIGURATOR_WATCH_SECONDS", 0, 0, 3600));
+        CdcSettings cdc = new CdcSettings(CdcTopics.read(r), r.string(Settings.CDC_SLOT).strip(),
+                r.integer(Settings.CDC_SLOT_WAL_WARN_MB, 1, 1_000_000) * 1024L * 1024L,
+                r.integer(Settings.CONFIGURATOR_WATCH_SECONDS, 0, 3600));
         return new PlatformConfig(home,
-                home.resolve(r.path("PLATFORM_DATA_DIR", "data/local")).normalize(),
-                home.resolve(r.path("LOGS_DIR", "logs")).normalize(),
+                home.resolve(r.path(Settings.PLATFORM_DATA_DIR)).normalize(),
+                home.resolve(r.path(Settings.LOGS_DIR)).normalize(),
                 pg, embedded, kafka, controllerPort, retention, registry, connect, s3, sparkMaster, cluster, cdc,
-                new QueryEndpoint(r.port("QUERY_PORT", 8765), r.integer("QUERY_TIMEOUT_SECONDS", 300, 1, 86_400),
-                        r.port("CONSOLE_PORT", 8766)), r.env());
+                new QueryEndpoint(r.port(Settings.QUERY_PORT), r.integer(Settings.QUERY_TIMEOUT_SECONDS, 1, 86_400),
+                        r.port(Settings.CONSOLE_PORT)), r.env());
     }
 
     private static URI loopbackUrl(String value) {

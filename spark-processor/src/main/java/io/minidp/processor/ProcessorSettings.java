@@ -5,6 +5,7 @@ import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.KafkaConfig;
 import io.minidp.common.config.RegistryConfig;
 import io.minidp.common.config.S3Config;
+import io.minidp.common.config.Settings;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -34,36 +35,35 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
 
     public static ProcessorSettings read(ConfigReader r) {
         S3Config s3 = S3Config.read(r);
-        Path dataDir = r.path("PLATFORM_DATA_DIR", "data/local");
+        Path dataDir = r.path(Settings.PLATFORM_DATA_DIR);
         return new ProcessorSettings(
                 KafkaConfig.read(r),
                 RegistryConfig.read(r),
                 s3,
                 CdcTopics.read(r).prefix(),
-                r.parsed("SPARK_MASTER", "local[*]", ProcessorSettings::master, "local[*]"),
+                r.parsed(Settings.SPARK_MASTER, ProcessorSettings::master, "local[*]"),
                 checkpoint(r, s3),
-                r.integer("PROCESSOR_TRIGGER_SECONDS", 1, 0, 3600),
-                r.parsed("PROCESSOR_RUN", "stream", v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
+                r.integer(Settings.PROCESSOR_TRIGGER_SECONDS, 0, 3600),
+                r.parsed(Settings.PROCESSOR_RUN, v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
                     case "stream" -> false;
                     case "once" -> true;
                     default -> throw new IllegalArgumentException("must be stream or once");
                 }, false),
-                r.integer("PROCESSOR_MAX_OFFSETS_PER_TRIGGER", 200_000, 1, Integer.MAX_VALUE),
-                r.integer("PROCESSOR_SHUFFLE_PARTITIONS", 4, 1, 10_000),
-                r.path("PROCESSOR_WORK_DIR", dataDir.resolve("spark-processor").toString()),
-                r.string("SPARK_DRIVER_HOST", "127.0.0.1"),
-                r.integer("PROCESSOR_UI_PORT", 4040, 0, 65535),
-                r.parsed("SPARK_EXECUTOR_MEMORY", "1g", ProcessorSettings::memory, "1g"),
-                r.integer("PROCESSOR_GOLD_SECONDS", 60, 0, 86_400),
-                r.integer("PROCESSOR_HISTORY_SECONDS", 10, 0, 86_400),
-                r.path("LOGS_DIR", "logs"),
-                r.integer("PROCESSOR_TABLE_THREADS", 4, 1, 64));
+                r.integer(Settings.PROCESSOR_MAX_OFFSETS_PER_TRIGGER, 1, Integer.MAX_VALUE),
+                r.integer(Settings.PROCESSOR_SHUFFLE_PARTITIONS, 1, 10_000),
+                r.path(Settings.PROCESSOR_WORK_DIR, dataDir.resolve("spark-processor").toString()),
+                r.string(Settings.SPARK_DRIVER_HOST),
+                r.integer(Settings.PROCESSOR_UI_PORT, 0, 65535),
+                r.parsed(Settings.SPARK_EXECUTOR_MEMORY, ProcessorSettings::memory, "1g"),
+                r.integer(Settings.PROCESSOR_GOLD_SECONDS, 0, 86_400),
+                r.integer(Settings.PROCESSOR_HISTORY_SECONDS, 0, 86_400),
+                r.path(Settings.LOGS_DIR),
+                r.integer(Settings.PROCESSOR_TABLE_THREADS, 1, 64));
     }
 
     /** PROCESSOR_CHECKPOINT: where the streaming query keeps its offsets and commits; in the lake's bucket by default. */
     public static String checkpoint(ConfigReader r, S3Config s3) {
-        return r.parsed("PROCESSOR_CHECKPOINT", "s3a://" + s3.bucket() + "/_checkpoints/spark-processor",
-                ProcessorSettings::location, "");
+        return r.parsed(Settings.PROCESSOR_CHECKPOINT, "s3a://" + s3.bucket() + "/_checkpoints/spark-processor", ProcessorSettings::location, "");
     }
 
     /**
@@ -73,11 +73,11 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
      */
     public static ProcessorSettings lakeReader(ConfigReader r) {
         S3Config s3 = S3Config.read(r);
-        Path dataDir = r.path("PLATFORM_DATA_DIR", "data/local");
+        Path dataDir = r.path(Settings.PLATFORM_DATA_DIR);
         return new ProcessorSettings(null, null, s3, "", "local[2]", "", 0, false, 1,
-                r.integer("PROCESSOR_SHUFFLE_PARTITIONS", 4, 1, 10_000),
-                r.path("PROCESSOR_WORK_DIR", dataDir.resolve("spark-processor").toString()),
-                r.string("SPARK_DRIVER_HOST", "127.0.0.1"), 0, "1g", 0, 0, r.path("LOGS_DIR", "logs"), 1);
+                r.integer(Settings.PROCESSOR_SHUFFLE_PARTITIONS, 1, 10_000),
+                r.path(Settings.PROCESSOR_WORK_DIR, dataDir.resolve("spark-processor").toString()),
+                r.string(Settings.SPARK_DRIVER_HOST), 0, "1g", 0, 0, r.path(Settings.LOGS_DIR), 1);
     }
 
     /**

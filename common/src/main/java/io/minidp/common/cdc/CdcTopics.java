@@ -2,6 +2,7 @@ package io.minidp.common.cdc;
 
 import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.KafkaConfig;
+import io.minidp.common.config.Settings;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +22,7 @@ public record CdcTopics(String prefix) {
 
     /** The topics of {@code CDC_TOPIC_PREFIX}: required, as Debezium's {@code topic.prefix} is (.env sets it). */
     public static CdcTopics read(ConfigReader r) {
-        return new CdcTopics(r.parsed("CDC_TOPIC_PREFIX", null, KafkaConfig::name, "cdc"));
+        return new CdcTopics(r.parsed(Settings.CDC_TOPIC_PREFIX, KafkaConfig::name, "cdc"));
     }
 
     /** Every table topic; group 1 is its schema, group 2 its table. */
@@ -48,5 +49,10 @@ public record CdcTopics(String prefix) {
     /** Where Debezium sends its notifications (of incremental snapshots, among others). */
     public String notifications() {
         return prefix + ".notifications";
+    }
+
+    /** The dead-letter topic when CONSUMER_DLQ_TOPIC is unset. */
+    public String deadLetters() {
+        return prefix + ".dead-letters";
     }
 }

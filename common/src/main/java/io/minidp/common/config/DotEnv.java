@@ -34,6 +34,11 @@ public final class DotEnv {
         return parse(file.toString(), lines);
     }
 
+    /** Parses {@code .env} text; {@code source} names it in errors. */
+    public static Map<String, String> parse(String source, String text) {
+        return parse(source, text.lines().toList());
+    }
+
     static Map<String, String> parse(String source, List<String> lines) {
         Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {

@@ -43,6 +43,11 @@ public final class Env {
         return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
+    /** A declared variable's value, or its default when unset (empty: unset, and required or derived). */
+    public Optional<String> get(Setting setting) {
+        return get(setting.name()).or(() -> Optional.ofNullable(setting.fallback()));
+    }
+
     /** Every variable, for handing on to a child process. */
     public Map<String, String> asMap() {
         return values;

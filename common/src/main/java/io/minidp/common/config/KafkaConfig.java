@@ -9,7 +9,7 @@ public record KafkaConfig(String bootstrapServers) {
     private static final Pattern SERVERS = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}(,[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5})*");
 
     public static KafkaConfig read(ConfigReader r) {
-        return new KafkaConfig(r.parsed("KAFKA_BOOTSTRAP_SERVERS", null, KafkaConfig::servers, ""));
+        return new KafkaConfig(r.parsed(Settings.KAFKA_BOOTSTRAP_SERVERS, KafkaConfig::servers, ""));
     }
 
     /** The first server's host. */

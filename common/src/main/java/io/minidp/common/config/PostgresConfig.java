@@ -9,11 +9,11 @@ public record PostgresConfig(String host, int port, String database, String user
 
     public static PostgresConfig read(ConfigReader r) {
         return new PostgresConfig(
-                r.string("POSTGRES_HOST"),
-                r.port("POSTGRES_PORT", null),
-                r.parsed("POSTGRES_DB", null, PostgresConfig::identifier, ""),
-                r.parsed("POSTGRES_USER", null, PostgresConfig::identifier, ""),
-                r.secret("POSTGRES_PASSWORD"));
+                r.string(Settings.POSTGRES_HOST),
+                r.port(Settings.POSTGRES_PORT),
+                r.parsed(Settings.POSTGRES_DB, PostgresConfig::identifier, ""),
+                r.parsed(Settings.POSTGRES_USER, PostgresConfig::identifier, ""),
+                r.secret(Settings.POSTGRES_PASSWORD));
     }
 
     public String jdbcUrl() {

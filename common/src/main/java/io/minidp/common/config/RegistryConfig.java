@@ -6,7 +6,7 @@ import java.net.URI;
 public record RegistryConfig(URI url) {
 
     public static RegistryConfig read(ConfigReader r) {
-        return new RegistryConfig(r.parsed("SCHEMA_REGISTRY_URL", null, RegistryConfig::httpUrl, URI.create("unset:/")));
+        return new RegistryConfig(r.parsed(Settings.SCHEMA_REGISTRY_URL, RegistryConfig::httpUrl, URI.create("unset:/")));
     }
 
     public String ccompatApi() {

@@ -14,10 +14,10 @@ public record S3Config(URI endpoint, String accessKey, Secret secretKey, String 
 
     public static S3Config read(ConfigReader r) {
         return new S3Config(
-                r.parsed("S3_ENDPOINT", null, S3Config::endpoint, URI.create("unset:/")),
-                r.string("S3_ACCESS_KEY"),
-                r.secret("S3_SECRET_KEY"),
-                r.parsed("S3_BUCKET", null, S3Config::bucket, ""));
+                r.parsed(Settings.S3_ENDPOINT, S3Config::endpoint, URI.create("unset:/")),
+                r.string(Settings.S3_ACCESS_KEY),
+                r.secret(Settings.S3_SECRET_KEY),
+                r.parsed(Settings.S3_BUCKET, S3Config::bucket, ""));
     }
 
     private static URI endpoint(String value) {

@@ -53,4 +53,38 @@ class ConfigReaderTest {
 
         assertThatThrownBy(r::validate).hasMessageContaining("Invalid value 'maybe' for FLAG: must be true or false");
     }
+
+    @Test
+    void aDeclaredSettingTakesItsDefaultFromTheCatalogue() {
+        ConfigReader r = new ConfigReader(Env.of(Map.of("QUERY_PORT", "9999")));
+
+        assertThat(r.integer(Settings.CONSUMER_REPORT_SECONDS, 1, 3600)).isEqualTo(5);
+        assertThat(r.port(Settings.QUERY_PORT)).isEqualTo(9999);
+        assertThat(r.string(Settings.GENERATOR_RATE)).isEqualTo(Settings.GENERATOR_RATE.fallback());
+        r.validate();
+        assertThat(r.effectiveConfig()).containsExactly("CONSUMER_REPORT_SECONDS=5", "QUERY_PORT=9999", "GENERATOR_RATE=max");
+    }
+
+    @Test
+    void aDerivedDefaultMustBeGivenAndAFixedOneMustNot() {
+        ConfigReader r = new ConfigReader(Env.of(Map.of()));
+
+        assertThat(r.string(Settings.CONSUMER_DLQ_TOPIC, "p.dead-letters")).isEqualTo("p.dead-letters");
+        assertThatThrownBy(() -> r.string(Settings.CONSUMER_DLQ_TOPIC))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("CONSUMER_DLQ_TOPIC's default is derived");
+        assertThatThrownBy(() -> r.string(Settings.CONSUMER_GROUP_ID, "x"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("CONSUMER_GROUP_ID has no derived default");
+    }
+
+    @Test
+    void aSecretIsReadOnlyAsASecret() {
+        ConfigReader r = new ConfigReader(Env.of(Map.of("S3_SECRET_KEY", "k", "S3_ACCESS_KEY", "a")));
+
+        assertThat(r.secret(Settings.S3_SECRET_KEY).value()).isEqualTo("k");
+        assertThat(r.effectiveConfig()).containsExactly("S3_SECRET_KEY=[hidden]");
+        assertThatThrownBy(() -> r.string(Settings.S3_SECRET_KEY)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("S3_SECRET_KEY is a secret");
+        assertThatThrownBy(() -> r.secret(Settings.S3_ACCESS_KEY)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("S3_ACCESS_KEY is not declared a secret");
+    }
 }

@@ -6,6 +6,7 @@ import io.minidp.common.app.PlatformException;
 import io.minidp.common.cdc.CdcTopics;
 import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.Env;
+import io.minidp.common.config.Settings;
 import io.minidp.engines.process.Folders;
 import io.minidp.runner.PlatformConfig;
 import io.minidp.runner.cli.Console;
@@ -118,7 +119,7 @@ public final class Bench {
         Runner runner = new Runner(config, fleet, console);
         Load load = new Load(config.postgres());
         CdcTopics cdc = config.cdc().topics();
-        String publication = config.env().get("CDC_PUBLICATION").orElse("cdc_publication");
+        String publication = config.env().get(Settings.CDC_PUBLICATION).orElse(Settings.CDC_PUBLICATION.dotEnv());
         // The pipeline alone: no generator, no query service.
         List<String> platform = fleet.all().stream().map(LocalService::name)
                 .filter(n -> !n.equals("data-generator") && !n.equals(Fleet.QUERY_SERVICE)).toList();
@@ -291,7 +292,7 @@ public final class Bench {
 
     private void write() {
         try {
-            Path dir = Files.createDirectories(config.home().resolve(config.env().get("BENCH_RESULTS_DIR").orElse("bench-results")));
+            Path dir = Files.createDirectories(config.home().resolve(config.env().get(Settings.BENCH_RESULTS_DIR).orElseThrow()));
             String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
             Path json = dir.resolve("bench-" + stamp + ".json");
             Path text = dir.resolve("bench-" + stamp + ".txt");

@@ -1,6 +1,7 @@
 package io.minidp.runner.cli;
 
 import io.minidp.common.app.PlatformException;
+import io.minidp.common.config.Settings;
 import io.minidp.engines.spark.SparkJvm;
 import io.minidp.runner.PlatformConfig;
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class SparkCommand {
      * to standard error and its report to the console, as verify's own process prints them.
      */
     private static int verifyInQueryService(PlatformConfig config, java.net.URI service, List<String> tables, Console console) {
-        String timeout = config.env().get("VERIFY_TIMEOUT_SECONDS").orElse("120").strip();
+        String timeout = config.env().get(Settings.VERIFY_TIMEOUT_SECONDS).orElseThrow().strip();
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(service.resolve("/verify?timeout="
                         + java.net.URLEncoder.encode(timeout, java.nio.charset.StandardCharsets.UTF_8)))
                 .header("Content-Type", "text/plain; charset=utf-8")

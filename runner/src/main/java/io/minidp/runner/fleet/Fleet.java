@@ -1,9 +1,10 @@
 package io.minidp.runner.fleet;
 
 import io.minidp.common.app.PlatformException;
+import io.minidp.common.config.Settings;
 import io.minidp.engines.kafka.KafkaServer;
-import io.minidp.runner.PlatformConfig;
 import io.minidp.engines.spark.SparkJvm;
+import io.minidp.runner.PlatformConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,12 +88,12 @@ public final class Fleet {
 
     /** Where the processor writes its per-table status (PROCESSOR_WORK_DIR/status.json). */
     public static Path processorStatusFile(PlatformConfig config) {
-        return config.env().get("PROCESSOR_WORK_DIR").map(d -> config.home().resolve(d))
+        return config.env().get(Settings.PROCESSOR_WORK_DIR).map(d -> config.home().resolve(d))
                 .orElse(config.dataDir().resolve("spark-processor")).resolve("status.json");
     }
 
     private static List<String> consumerLag(PlatformConfig config) {
-        String group = config.env().get("CONSUMER_GROUP_ID").orElse("minidp-consumer");
+        String group = config.env().get(Settings.CONSUMER_GROUP_ID).orElseThrow();
         Map<String, Long> lag = KafkaServer.lag(config.kafka().bootstrapServers(), group, Duration.ofSeconds(3));
         if (lag.isEmpty()) {
             return List.of("lag: unknown (nothing committed yet, or Kafka is down)");

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.minidp.common.app.ServiceMain;
+import io.minidp.common.config.DotEnv;
+import io.minidp.common.config.Settings;
 import io.minidp.engines.spark.SparkJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,17 +59,9 @@ final class ComposeChecks {
         this.files = files;
     }
 
-    /** Parses .env text: NAME=value lines; comments and blank lines skipped. */
+    /** Parses .env text as the services do (quotes and comments included). */
     static Map<String, String> parseEnv(String text) {
-        Map<String, String> vars = new LinkedHashMap<>();
-        for (String line : text.split("\n")) {
-            String l = line.strip();
-            if (l.isEmpty() || l.startsWith("#") || !l.contains("=")) {
-                continue;
-            }
-            vars.put(l.substring(0, l.indexOf('=')).strip(), l.substring(l.indexOf('=') + 1).strip());
-        }
-        return vars;
+        return DotEnv.parse(".env", text);
     }
 
     /** Every {@code ${VAR}} of the compose file (comments aside) is defined in .env. */
@@ -193,6 +187,7 @@ final class ComposeChecks {
             }
             Set<String> read = new TreeSet<>();
             described.path("variables").forEach(v -> read.add(v.asText()));
+            problems.addAll(catalogueDiffers(e.getKey(), read));
             if (e.getKey().equals("debezium-configurator")) {
                 read.addAll(connectorFileVariables());
             }
@@ -202,6 +197,43 @@ final class ComposeChecks {
                 }
             }
             described.path("problems").forEach(p -> problems.add("service " + e.getKey() + ": " + p.asText()));
+        }
+        return problems;
+    }
+
+    /**
+     * {@code ./platform verify}'s JVM reads what {@link Settings} says it reads (it is no compose
+     * service: the same jar as the processor, with the variables of .env).
+     */
+    List<String> verifyVariables() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try {
+            JsonNode described = describe(List.of(java, "-D" + ServiceMain.DESCRIBE_CONFIG + "=true", "-cp",
+                    SparkJvm.processorJar(home) + ":" + SparkJvm.libDir(home) + "/*",
+                    "io.minidp.processor.verify.VerifyMain"), env);
+            Set<String> read = new TreeSet<>();
+            described.path("variables").forEach(v -> read.add(v.asText()));
+            return catalogueDiffers(Settings.VERIFY, read);
+        } catch (IOException e) {
+            return List.of("verify: cannot ask its jar what it reads: " + e.getMessage());
+        }
+    }
+
+    /** What a service really reads against what the catalogue ({@link Settings}) declares it reads. */
+    static List<String> catalogueDiffers(String service, Set<String> read) {
+        Set<String> declared = new TreeSet<>(Settings.readBy(service));
+        List<String> problems = new ArrayList<>();
+        Set<String> undeclared = new TreeSet<>(read);
+        undeclared.removeAll(declared);
+        Set<String> unread = new TreeSet<>(declared);
+        unread.removeAll(read);
+        if (!undeclared.isEmpty()) {
+            problems.add("service " + service + " reads " + undeclared + ", but Settings (common) does not list "
+                    + service + " among their readers: add it to each one's by(...)");
+        }
+        if (!unread.isEmpty()) {
+            problems.add("Settings (common) says " + service + " reads " + unread + ", but it does not: remove "
+                    + service + " from each one's by(...)");
         }
         return problems;
     }

@@ -76,6 +76,7 @@ class DeploymentIT {
         assertThat(c.healthAndOrder()).isEmpty();
         assertThat(c.dockerfileCopies()).isEmpty();
         assertThat(c.serviceVariables()).isEmpty();
+        assertThat(c.verifyVariables()).isEmpty();
         assertThat(c.fleetDiffers(localFleet())).isEmpty();
         assertThat(c.duplicateHostPorts()).isEmpty();
     }

@@ -5,6 +5,7 @@ import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.KafkaConfig;
 import io.minidp.common.config.PostgresConfig;
 import io.minidp.common.config.RegistryConfig;
+import io.minidp.common.config.Settings;
 import io.minidp.processor.ProcessorSettings;
 import java.net.URI;
 
@@ -32,16 +33,16 @@ public record ConsoleSettings(int port, PostgresConfig postgres, KafkaConfig kaf
     public static ConsoleSettings read(ConfigReader r, ProcessorSettings lake) {
         CdcTopics topics = CdcTopics.read(r);
         return new ConsoleSettings(
-                r.port("CONSOLE_PORT", 8766),
+                r.port(Settings.CONSOLE_PORT),
                 PostgresConfig.read(r),
                 KafkaConfig.read(r),
                 RegistryConfig.read(r),
-                r.parsed("KAFKA_CONNECT_URL", null, RegistryConfig::httpUrl, URI.create("http://invalid:1")),
-                r.string("CDC_CONNECTOR_NAME").strip(),
-                r.string("CDC_SLOT").strip(),
+                r.parsed(Settings.KAFKA_CONNECT_URL, RegistryConfig::httpUrl, URI.create("http://invalid:1")),
+                r.string(Settings.CDC_CONNECTOR_NAME).strip(),
+                r.string(Settings.CDC_SLOT).strip(),
                 topics,
-                r.parsed("CONSUMER_GROUP_ID", "minidp-consumer", KafkaConfig::name, ""),
-                r.parsed("CONSUMER_DLQ_TOPIC", topics.prefix() + ".dead-letters", KafkaConfig::name, ""),
+                r.parsed(Settings.CONSUMER_GROUP_ID, KafkaConfig::name, ""),
+                r.parsed(Settings.CONSUMER_DLQ_TOPIC, topics.deadLetters(), KafkaConfig::name, ""),
                 ProcessorSettings.checkpoint(r, lake.s3()));
     }
 }

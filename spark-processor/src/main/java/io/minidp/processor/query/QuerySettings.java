@@ -1,6 +1,7 @@
 package io.minidp.processor.query;
 
 import io.minidp.common.config.ConfigReader;
+import io.minidp.common.config.Settings;
 import io.minidp.processor.ProcessorSettings;
 import io.minidp.processor.console.ConsoleSettings;
 import java.net.InetAddress;
@@ -35,10 +36,10 @@ public record QuerySettings(ProcessorSettings lake, String bind, int port, int m
     private static QuerySettings read(ConfigReader r, boolean withConsole) {
         ProcessorSettings lake = ProcessorSettings.lakeReader(r);
         return new QuerySettings(lake,
-                r.parsed("QUERY_BIND", "127.0.0.1", QuerySettings::address, "127.0.0.1"),
-                r.port("QUERY_PORT", 8765),
-                r.integer("QUERY_MAX_ROWS", 10_000, 1, 1_000_000),
-                r.integer("QUERY_TIMEOUT_SECONDS", 300, 1, 86_400),
+                r.parsed(Settings.QUERY_BIND, QuerySettings::address, "127.0.0.1"),
+                r.port(Settings.QUERY_PORT),
+                r.integer(Settings.QUERY_MAX_ROWS, 1, 1_000_000),
+                r.integer(Settings.QUERY_TIMEOUT_SECONDS, 1, 86_400),
                 withConsole ? ConsoleSettings.read(r, lake) : null);
     }
 

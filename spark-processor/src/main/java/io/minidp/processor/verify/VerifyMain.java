@@ -18,14 +18,15 @@ public final class VerifyMain {
     /** What verify needs: the lake's settings, PostgreSQL, Debezium's slot and how long to wait for a consistent point. */
     record Settings(ProcessorSettings lake, PostgresConfig postgres, String slot, Duration timeout) {
         static Settings read(ConfigReader r) {
-            return new Settings(ProcessorSettings.read(r), PostgresConfig.read(r), r.string("CDC_SLOT"),
-                    Duration.ofSeconds(r.integer(TIMEOUT, DEFAULT_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS)));
+            return new Settings(ProcessorSettings.read(r), PostgresConfig.read(r), r.string(io.minidp.common.config.Settings.CDC_SLOT),
+                    Duration.ofSeconds(r.integer(io.minidp.common.config.Settings.VERIFY_TIMEOUT_SECONDS, 1, MAX_TIMEOUT_SECONDS)));
         }
     }
 
     /** How long verify waits for the lake to catch up with PostgreSQL's view, in seconds: VERIFY_TIMEOUT_SECONDS. */
-    public static final String TIMEOUT = "VERIFY_TIMEOUT_SECONDS";
-    public static final int DEFAULT_TIMEOUT_SECONDS = 120;
+    public static final String TIMEOUT = io.minidp.common.config.Settings.VERIFY_TIMEOUT_SECONDS.name();
+    public static final int DEFAULT_TIMEOUT_SECONDS =
+            Integer.parseInt(io.minidp.common.config.Settings.VERIFY_TIMEOUT_SECONDS.fallback());
     public static final int MAX_TIMEOUT_SECONDS = 86_400;
 
     private VerifyMain() {}
