@@ -5,6 +5,7 @@ import io.minidp.common.avro.SchemaRegistryClient;
 import io.minidp.processor.decode.ChangeDecoder;
 import io.minidp.processor.decode.TableChanges;
 import io.minidp.processor.lake.Bronze;
+import io.minidp.processor.lake.Compaction;
 import io.minidp.processor.lake.Gold;
 import io.minidp.processor.lake.History;
 import io.minidp.processor.lake.LakePaths;
@@ -51,6 +52,7 @@ public final class CdcPipeline {
     private final Bronze bronze;
     private final Silver silver;
     private final History history;
+    private final Compaction compaction;
     private final Gold gold;
     private final LakeStatus status;
     private final StoppedTables stopped;
@@ -82,6 +84,7 @@ public final class CdcPipeline {
         this.bronze = new Bronze(spark, paths, settings.statusFile().resolveSibling("bronze-marks.json"));
         this.silver = new Silver(spark, paths);
         this.history = new History(spark, paths);
+        this.compaction = new Compaction(spark, settings.compactWrites());
         this.gold = new Gold(spark, paths);
         this.status = new LakeStatus(spark, paths, settings.statusFile());
         this.stopped = new StoppedTables(spark, paths);
@@ -194,6 +197,7 @@ public final class CdcPipeline {
         }
         bronze.batchDone(batchId);
         if (!touched.isEmpty()) {
+            touched.forEach(t -> compaction.wrote(paths.bronze(t)));
             historyChanged(touched);
         }
         if (touched.stream().anyMatch(Gold.INPUTS::contains)) {
@@ -213,6 +217,8 @@ public final class CdcPipeline {
         silver.forget(table);
         history.forget(table);
         historyKeys.remove(table);
+        compaction.forget(paths.bronze(table));
+        compaction.forget(paths.history(table));
         status.forget(table);
     }
 
@@ -309,7 +315,11 @@ public final class CdcPipeline {
                 }
                 spark.sparkContext().setJobDescription("history of " + table);
                 synchronized (history) {
-                    taken += history.catchUp(table, keys);
+                    long took = history.catchUp(table, keys);
+                    if (took > 0) {
+                        compaction.wrote(paths.history(table));
+                    }
+                    taken += took;
                 }
             } catch (Exception e) {
                 LOG.warn("The history of {} could not take bronze's latest changes; trying again in {} s: {}", table,
@@ -321,6 +331,7 @@ public final class CdcPipeline {
             LOG.info("History took {} changes of {} from bronze in {} ms", taken, tables,
                     (System.nanoTime() - started) / 1_000_000);
         }
+        compact(tables);
         synchronized (this) {
             historyPending = false;
             notifyAll();
@@ -330,6 +341,28 @@ public final class CdcPipeline {
                 lakeWriter.schedule(this::catchUpHistory, GOLD_RETRY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
             } else {
                 historyChanged(List.of());
+            }
+        }
+    }
+
+    /**
+     * Compacts the bronze and history tables of {@code tables} that are due ({@link Compaction}),
+     * on the lake-writer thread, after history took their changes. A compaction that fails is
+     * logged and tried again when it is next due: the tables stay as they were.
+     */
+    private void compact(List<String> tables) {
+        for (String table : tables) {
+            for (String path : List.of(paths.bronze(table), paths.history(table))) {
+                try {
+                    spark.sparkContext().setJobDescription("compaction of " + path);
+                    synchronized (history) {
+                        compaction.compactIfDue(path).ifPresent(d -> LOG.info(
+                                "Compacted {}: {} files rewritten into {} in {} ms", d.path(), d.filesRemoved(),
+                                d.filesAdded(), d.millis()));
+                    }
+                } catch (Exception e) {
+                    LOG.warn("Could not compact {}; trying again at its next write: {}", path, e.toString());
+                }
             }
         }
     }

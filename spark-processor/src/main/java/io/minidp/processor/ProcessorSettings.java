@@ -25,11 +25,12 @@ import java.util.regex.Pattern;
  * @param historySeconds  history tables take bronze's new changes at most this often
  * @param logsDir         where services log; executors on a cluster log there too
  * @param tableThreads    how many tables of a micro-batch are written at the same time
+ * @param compactWrites   a bronze or history table is compacted after this many writes (0: never)
  */
 public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Config s3, String topicPrefix, String master,
                                 String checkpoint, int triggerSeconds, boolean runOnce, int maxOffsets,
                                 int shufflePartitions, Path workDir, String driverHost, int uiPort, String executorMemory,
-                                int goldSeconds, int historySeconds, Path logsDir, int tableThreads) {
+                                int goldSeconds, int historySeconds, Path logsDir, int tableThreads, int compactWrites) {
 
     private static final Pattern MASTER = Pattern.compile("local(\\[(\\*|\\d{1,3})])?|spark://[A-Za-z0-9.\\-]+:\\d{1,5}");
 
@@ -58,7 +59,8 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
                 r.integer(Settings.PROCESSOR_GOLD_SECONDS, 0, 86_400),
                 r.integer(Settings.PROCESSOR_HISTORY_SECONDS, 0, 86_400),
                 r.path(Settings.LOGS_DIR),
-                r.integer(Settings.PROCESSOR_TABLE_THREADS, 1, 64));
+                r.integer(Settings.PROCESSOR_TABLE_THREADS, 1, 64),
+                r.integer(Settings.PROCESSOR_COMPACT_WRITES, 0, 100_000));
     }
 
     /** PROCESSOR_CHECKPOINT: where the streaming query keeps its offsets and commits; in the lake's bucket by default. */
@@ -77,7 +79,7 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
         return new ProcessorSettings(null, null, s3, "", "local[2]", "", 0, false, 1,
                 r.integer(Settings.PROCESSOR_SHUFFLE_PARTITIONS, 1, 10_000),
                 r.path(Settings.PROCESSOR_WORK_DIR, dataDir.resolve("spark-processor").toString()),
-                r.string(Settings.SPARK_DRIVER_HOST), 0, "1g", 0, 0, r.path(Settings.LOGS_DIR), 1);
+                r.string(Settings.SPARK_DRIVER_HOST), 0, "1g", 0, 0, r.path(Settings.LOGS_DIR), 1, 0);
     }
 
     /**
@@ -87,7 +89,7 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
     public ProcessorSettings withStream(KafkaConfig kafka, String topicPrefix, String checkpoint) {
         return new ProcessorSettings(kafka, registry, s3, topicPrefix, master, checkpoint, triggerSeconds, runOnce, maxOffsets,
                 shufflePartitions, workDir, driverHost, uiPort, executorMemory, goldSeconds, historySeconds, logsDir,
-                tableThreads);
+                tableThreads, compactWrites);
     }
 
     /** The lake's root: everything lives under this s3a:// URI. */

@@ -116,6 +116,10 @@ public final class Settings {
     public static final Setting PROCESSOR_HISTORY_SECONDS = platform("PROCESSOR_HISTORY_SECONDS").env("10")
             .fallback("10").by(PROCESSOR_READERS)
             .means("history tables take bronze's new changes at most this often, beside the stream; 0: as soon as a batch ends");
+    public static final Setting PROCESSOR_COMPACT_WRITES = platform("PROCESSOR_COMPACT_WRITES").env("50").fallback("50")
+            .by(PROCESSOR_READERS)
+            .means("a bronze or history table's small files (one or more per write) are rewritten into few after this"
+                    + " many writes to it, beside the stream; 0: never");
     public static final Setting PROCESSOR_UI_PORT = platform("PROCESSOR_UI_PORT").env("4040").fallback("4040")
             .by(PROCESSOR_READERS).means("the processor's Spark UI, on 127.0.0.1; 0 for none");
     public static final Setting PROCESSOR_WORK_DIR = platform("PROCESSOR_WORK_DIR")
