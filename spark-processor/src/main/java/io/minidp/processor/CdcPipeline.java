@@ -168,8 +168,13 @@ public final class CdcPipeline {
         ChangeDecoder.Decoded decoded = decodeWaitingForRegistry(raw, batchId);
         timer.lap("decode", started);
         bronze.batchStart(batchId);
-        synchronized (history) {
-            stopped.rebuildRequested(false, this::forget);
+        // The lock keeps a rebuild's move of a table's folders away from history and compaction,
+        // which hold it for seconds on the lake-writer thread: a batch takes it only when a
+        // rebuild is asked for (one HEAD on the store), never to wait for them.
+        if (stopped.rebuildAsked()) {
+            synchronized (history) {
+                stopped.rebuildRequested(false, this::forget);
+            }
         }
         // Tables are independent Delta tables: write them side by side, as most of a write is waiting on S3.
         List<Future<Applied>> futures = new ArrayList<>();

@@ -108,6 +108,16 @@ public final class StoppedTables {
                 + "/): ./platform resnapshot --rebuild " + table;
     }
 
+    /** Whether any rebuild is asked for (its folder exists): what {@link #rebuildRequested} looks at first. */
+    public synchronized boolean rebuildAsked() {
+        Path dir = new Path(paths.root() + "/" + LakeLayout.REBUILD);
+        try {
+            return fs().exists(dir);
+        } catch (IOException e) {
+            throw LakePaths.storeFailed("Cannot look for rebuild requests in " + dir, e);
+        }
+    }
+
     /**
      * Carries out the rebuilds asked for since the last call: each table's bronze, silver and history move to
      * the archive, {@code forget} drops what the processor holds of the table, and its stop is
