@@ -6,6 +6,7 @@ import io.minidp.common.app.PlatformException;
 import io.minidp.common.cdc.CdcTopics;
 import io.minidp.common.config.ConfigReader;
 import io.minidp.common.config.Env;
+import io.minidp.common.config.Setting;
 import io.minidp.common.config.Settings;
 import io.minidp.engines.process.Folders;
 import io.minidp.runner.PlatformConfig;
@@ -283,9 +284,11 @@ public final class Bench {
 
     private Map<String, String> settings() {
         Map<String, String> s = new LinkedHashMap<>();
-        for (String name : List.of("SPARK_MASTER", "PROCESSOR_TRIGGER_SECONDS", "PROCESSOR_MAX_OFFSETS_PER_TRIGGER",
-                "PROCESSOR_SHUFFLE_PARTITIONS", "PROCESSOR_TABLE_THREADS", "CONSUMER_LOG_EVENTS")) {
-            config.env().get(name).ifPresent(v -> s.put(name, v));
+        for (Setting setting : List.of(Settings.SPARK_MASTER, Settings.PROCESSOR_TRIGGER_SECONDS,
+                Settings.PROCESSOR_MAX_OFFSETS_PER_TRIGGER, Settings.PROCESSOR_SHUFFLE_PARTITIONS,
+                Settings.PROCESSOR_TABLE_THREADS, Settings.PROCESSOR_HISTORY_SECONDS, Settings.PROCESSOR_COMPACT_WRITES,
+                Settings.CONSUMER_LOG_EVENTS)) {
+            config.env().get(setting).ifPresent(v -> s.put(setting.name(), v));
         }
         return s;
     }

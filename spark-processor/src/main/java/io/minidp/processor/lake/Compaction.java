@@ -28,9 +28,9 @@ public final class Compaction {
 
     private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
     /**
-     * Files at least this big are left as they are, so a compaction rewrites the small files since
-     * the last one, not the whole table again (Delta's default, 1 GiB, would rewrite every file of
-     * a table that size). The small ones are packed into files of up to {@link #MAX_FILE_BYTES}.
+     * Files at least this big are left as they are: the last compaction's file is rewritten with
+     * the new small ones until it is this big, not every file of the table each time (Delta's
+     * default, 1 GiB, would). The small ones are packed into files of up to {@link #MAX_FILE_BYTES}.
      */
     static final long MIN_FILE_BYTES = 64L << 20;
     static final long MAX_FILE_BYTES = 256L << 20;
