@@ -65,7 +65,8 @@ public record ProcessorSettings(KafkaConfig kafka, RegistryConfig registry, S3Co
 
     /** PROCESSOR_CHECKPOINT: where the streaming query keeps its offsets and commits; in the lake's bucket by default. */
     public static String checkpoint(ConfigReader r, S3Config s3) {
-        return r.parsed(Settings.PROCESSOR_CHECKPOINT, "s3a://" + s3.bucket() + "/_checkpoints/spark-processor", ProcessorSettings::location, "");
+        return r.parsed(Settings.PROCESSOR_CHECKPOINT, "s3a://" + s3.bucket() + "/_checkpoints/spark-processor",
+                ProcessorSettings::location, "");
     }
 
     /**

@@ -22,12 +22,7 @@ class CompactionTest {
 
     @BeforeAll
     static void start() {
-        spark = LocalSpark.builder("compaction-test", dir)
-                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-                .config("spark.databricks.delta.properties.defaults.columnMapping.mode", "name")
-                .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false")
-                .getOrCreate();
+        spark = LocalSpark.delta("compaction-test", dir).getOrCreate();
     }
 
     @AfterAll

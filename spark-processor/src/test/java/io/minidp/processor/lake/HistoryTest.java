@@ -23,12 +23,8 @@ class HistoryTest {
 
     @BeforeAll
     static void start() {
-        spark = LocalSpark.builder("history-test", dir)
-                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        spark = LocalSpark.delta("history-test", dir)
                 .config("spark.databricks.delta.schema.autoMerge.enabled", "true")
-                .config("spark.databricks.delta.properties.defaults.columnMapping.mode", "name")
-                .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false")
                 .getOrCreate();
     }
 
