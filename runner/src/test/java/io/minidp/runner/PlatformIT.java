@@ -213,6 +213,11 @@ class PlatformIT {
         assertThat(state.resolve("data/s3/buckets/it-lake")).isDirectory();
         assertThat(statusLine(stopped, "kafka-consumer")).contains("stopped");
         assertThat(Files.readString(state.resolve("logs/data-generator.log"))).contains("Summary: ");
+        // Each stop of the processor ended its stream and its lake-writer before Spark stopped.
+        assertThat(Files.readString(state.resolve("logs/spark-processor.log")))
+                .contains("spark-processor finished with exit code 0")
+                .doesNotContain("No active or default Spark session found")
+                .doesNotContain("Cannot call methods on a stopped SparkContext");
         assertThatThrownBy(() -> run("sql", "SELECT 1")).isInstanceOf(PlatformException.class)
                 .hasMessageContaining("SQL failed on 127.0.0.1:" + env.get("POSTGRES_PORT") + "/shop");
 

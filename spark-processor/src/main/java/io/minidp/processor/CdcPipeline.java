@@ -75,6 +75,8 @@ public final class CdcPipeline {
     /** A refresh is scheduled or running: the flag is cleared only when it has ended. */
     private boolean goldPending;
     private boolean rebuildsWatched;
+    /** The process is stopping: the lake-writer takes no more work ({@link #close}). */
+    private volatile boolean closed;
 
     public CdcPipeline(SparkSession spark, ProcessorSettings settings, SchemaRegistryClient registry) {
         this.spark = spark;
@@ -255,7 +257,7 @@ public final class CdcPipeline {
         }
         goldPending = true;
         long wait = Math.max(0, settings.goldSeconds() - Duration.between(goldAt, Instant.now()).getSeconds());
-        lakeWriter.schedule(this::refreshGold, wait, java.util.concurrent.TimeUnit.SECONDS);
+        later(this::refreshGold, wait);
     }
 
     private void refreshGold() {
@@ -270,9 +272,12 @@ public final class CdcPipeline {
                 LOG.info("Gold refreshed from silver in {} ms", (System.nanoTime() - started) / 1_000_000);
             }
         } catch (Exception e) {
+            if (closed) {
+                return; // stopping: refreshed again by the next start's first batch
+            }
             long retry = Math.max(GOLD_RETRY_SECONDS, settings.goldSeconds());
             LOG.warn("Gold could not be refreshed; trying again in {} s: {}", retry, e.toString());
-            lakeWriter.schedule(this::refreshGold, retry, java.util.concurrent.TimeUnit.SECONDS);
+            later(this::refreshGold, retry);
             return;
         }
         boolean again;
@@ -298,7 +303,7 @@ public final class CdcPipeline {
         }
         historyPending = true;
         long wait = Math.max(0, settings.historySeconds() - Duration.between(historyAt, Instant.now()).getSeconds());
-        lakeWriter.schedule(this::catchUpHistory, wait, java.util.concurrent.TimeUnit.SECONDS);
+        later(this::catchUpHistory, wait);
     }
 
     private void catchUpHistory() {
@@ -327,6 +332,10 @@ public final class CdcPipeline {
                     taken += took;
                 }
             } catch (Exception e) {
+                if (closed) {
+                    LOG.info("The history of {} is left where it was: the processor is stopping", table);
+                    return;
+                }
                 LOG.warn("The history of {} could not take bronze's latest changes; trying again in {} s: {}", table,
                         GOLD_RETRY_SECONDS, e.toString());
                 failed.add(table);
@@ -343,7 +352,7 @@ public final class CdcPipeline {
             if (!failed.isEmpty()) {
                 historyBehind.addAll(failed);
                 historyPending = true;
-                lakeWriter.schedule(this::catchUpHistory, GOLD_RETRY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                later(this::catchUpHistory, GOLD_RETRY_SECONDS);
             } else {
                 historyChanged(List.of());
             }
@@ -358,6 +367,9 @@ public final class CdcPipeline {
     private void compact(List<String> tables) {
         for (String table : tables) {
             for (String path : List.of(paths.bronze(table), paths.history(table))) {
+                if (closed) {
+                    return; // stopping: due again at the next start's first writes
+                }
                 try {
                     spark.sparkContext().setJobDescription("compaction of " + path);
                     synchronized (history) {
@@ -366,9 +378,47 @@ public final class CdcPipeline {
                                 d.filesAdded(), d.millis()));
                     }
                 } catch (Exception e) {
+                    if (closed) {
+                        return;
+                    }
                     LOG.warn("Could not compact {}; trying again at its next write: {}", path, e.toString());
                 }
             }
+        }
+    }
+
+    /** Runs {@code work} on the lake-writer thread in {@code seconds}, unless the process is stopping. */
+    private void later(Runnable work, long seconds) {
+        if (closed) {
+            return;
+        }
+        try {
+            lakeWriter.schedule(work, seconds, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed in between: nothing more is written
+        }
+    }
+
+    /**
+     * The process is stopping (after the stream): the lake-writer takes no more gold refresh,
+     * history catch-up or compaction, and the one running is interrupted, so none of them keeps
+     * trying against a Spark that is stopping. Each is taken again by the next start: history
+     * from its last mark, gold and compactions when next due. Waits up to {@code wait} for the
+     * thread to end.
+     */
+    public void close(Duration wait) {
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
+        lakeWriter.shutdownNow();
+        try {
+            if (!lakeWriter.awaitTermination(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                LOG.warn("The lake-writer thread is still writing {} s after the stop; the process stops anyway",
+                        wait.getSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -378,7 +428,7 @@ public final class CdcPipeline {
      */
     public synchronized void awaitRefreshes() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (goldPending || historyPending) {
+        while ((goldPending || historyPending) && !closed) {
             long left = (deadline - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
                 LOG.warn("Gold or history is still being written after 5 min; stopping without waiting for it");

@@ -20,6 +20,8 @@ public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     private static final Duration PAUSE_MAX = Duration.ofSeconds(60);
+    /** Above Spark's shutdown hook (SparkContext's priority is 50 in Spark's manager, which runs at Hadoop's 40). */
+    private static final int STOP_HOOK_PRIORITY = 100;
 
     private volatile boolean stopping;
     private volatile StreamingQuery query;
@@ -33,8 +35,12 @@ public final class Main {
         CdcPipeline pipeline = new CdcPipeline(spark, settings,
                 new SchemaRegistryClient(settings.registry(), Duration.ofSeconds(10)));
         Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // Registered with Hadoop's hook manager above Spark's own hook (which stops the
+        // SparkContext at a lower priority): the stream and the lake-writer stop while Spark still
+        // runs, instead of failing against a stopped context.
+        org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(() -> {
             stopping = true;
+            pipeline.close(Duration.ofSeconds(20));
             StreamingQuery q = query;
             try {
                 if (q != null) {
@@ -44,7 +50,7 @@ public final class Main {
             } catch (Exception e) {
                 LOG.warn("Stopping the query: {}", e.toString());
             }
-        }, "stop-on-signal"));
+        }, STOP_HOOK_PRIORITY, 60, java.util.concurrent.TimeUnit.SECONDS);
         Duration pause = Duration.ofSeconds(2);
         boolean ready = false;
         while (!stopping) {
