@@ -37,6 +37,7 @@ public final class CdcConsumer {
     private final ConfluentAvro avro;
     private final TableStats stats = new TableStats();
     private final EventSampler sampler;
+    private final java.util.regex.Pattern topicPattern;
     private volatile boolean stopping;
 
     public CdcConsumer(ConsumerSettings settings) {
@@ -52,6 +53,7 @@ public final class CdcConsumer {
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.avro = new ConfluentAvro(new SchemaRegistryClient(settings.registry(), Duration.ofSeconds(5)));
         this.sampler = new EventSampler(settings.logEvents());
+        this.topicPattern = settings.topicPattern();
     }
 
     public TableStats stats() {
@@ -111,7 +113,10 @@ public final class CdcConsumer {
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> r, DeadLetters dead) throws SchemaRegistryClient.RegistryUnavailable {
-        String table = r.topic().substring(r.topic().lastIndexOf('.') + 1);
+        // Subscribed by this pattern: every topic read is <prefix>.<schema>.<table>.
+        java.util.regex.Matcher names = topicPattern.matcher(r.topic());
+        String schema = names.matches() ? names.group(1) : "";
+        String table = names.matches() ? names.group(2) : r.topic();
         Optional<String> problem;
         ConfluentAvro.Decoded key = null;
         ConfluentAvro.Decoded value = null;
@@ -124,7 +129,7 @@ public final class CdcConsumer {
                 // A tombstone after a delete, for log compaction: it carries only the key.
                 problem = key == null ? Optional.of("a tombstone without a key") : Optional.empty();
             } else {
-                problem = ChangeValidator.check(table, key == null ? null : key.value(), value.value());
+                problem = ChangeValidator.check(schema, table, key == null ? null : key.value(), value.value());
             }
         } catch (ConfluentAvro.MalformedMessage e) {
             problem = Optional.of("cannot decode the " + part + ": " + e.getMessage());
