@@ -59,12 +59,22 @@ public final class Fleet {
     private static JavaService queryService(PlatformConfig config) {
         return new JavaService(config, QUERY_SERVICE, "spark-processor", false, List.of("s3"), "1g")
                 .withMainClass("io.minidp.processor.query.QueryService")
-                .withJvmOptions(SparkJvm.MODULE_OPTIONS)
+                .withJvmOptions(queryJvmOptions())
                 .withEnvironment(Map.of("SPARK_LOCAL_IP", "127.0.0.1", "QUERY_BIND", "127.0.0.1",
                         // Spark's scratch space of its own, apart from the processor's.
                         "PROCESSOR_WORK_DIR", config.dataDir().resolve(QUERY_SERVICE).toString()))
                 .withAddress(config.query().uri() + "/query")
                 .withDetails(() -> List.of("console: " + config.query().console()));
+    }
+
+    /**
+     * Spark's module options, and a heap that shrinks back after a verify (QueryService collects
+     * when one ends): at most 30 % of it left free. The Docker image sets the same.
+     */
+    private static List<String> queryJvmOptions() {
+        List<String> options = new ArrayList<>(SparkJvm.MODULE_OPTIONS);
+        options.addAll(List.of("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
+        return options;
     }
 
     /**

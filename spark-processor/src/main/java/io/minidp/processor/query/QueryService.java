@@ -244,6 +244,11 @@ public final class QueryService {
             LOG.error("verify failed; the query service goes on", e);
             out.println("P verify failed: " + firstLine(e) + " (logs/query-service.log has the details)");
             return 2;
+        } finally {
+            // A verify grows the heap to what its comparison needed (1 GB and more), and an idle
+            // service never collects again: a full collection now lets the JVM give back what it
+            // does not hold (with -XX:MaxHeapFreeRatio, which the launchers set).
+            System.gc();
         }
     }
 
