@@ -148,6 +148,13 @@ class FaultsIT {
         }
         assertThat(deadLetterFor(bootstrap, poison.offset())).as("dead letter of it.public.orders offset %d", poison.offset())
                 .contains("cannot decode the key");
+        // The console lists it among the latest dead letters, with where it came from and why, and
+        // still does samples later (it reads the topic again only when it has grown).
+        for (int sample = 0; sample < 2; sample++) {
+            JsonNode letter = consoleDeadLetter(poison.offset());
+            assertThat(letter.path("reason").asText()).contains("cannot decode the key");
+            Thread.sleep(Duration.ofSeconds(5).toMillis()); // the console samples every 2 s
+        }
         platform.awaitQueryCount("SELECT count(*) AS n FROM bronze._rejected WHERE _kafka_topic = 'it.public.orders'"
                 + " AND _kafka_offset = " + poison.offset(), "1", Duration.ofMinutes(2));
         awaitWrites(400);
@@ -315,6 +322,27 @@ class FaultsIT {
         } finally {
             platform.run("up", "--no-deps", "data-generator");
         }
+    }
+
+    /** The console's entry for the dead letter of it.public.orders at {@code offset}, within a minute. */
+    private JsonNode consoleDeadLetter(long offset) throws Exception {
+        java.net.URI overview = java.net.URI.create("http://127.0.0.1:" + platform.env.get("CONSOLE_PORT") + "/api/overview");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        JsonNode letters = null;
+        while (System.nanoTime() < deadline) {
+            String body = http.send(java.net.http.HttpRequest.newBuilder(overview).timeout(Duration.ofSeconds(20)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            letters = new ObjectMapper().readTree(body).path("deadLetters");
+            for (JsonNode l : letters) {
+                if (l.path("topic").asText().equals("it.public.orders") && l.path("sourceOffset").asText().equals(Long.toString(offset))) {
+                    return l;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("the console did not list the dead letter of it.public.orders offset " + offset
+                + " within a minute; it listed " + letters);
     }
 
     /** The dead-letter topic's reason for the record at {@code offset} of it.public.orders; empty if none. */

@@ -81,6 +81,11 @@ final class PlatformProbe implements AutoCloseable {
     private Admin admin;
     /** Follows Debezium's notifications from the topic's start: where each table's snapshot stands. */
     private KafkaConsumer<byte[], byte[]> notifications;
+    /** Reads the dead-letter topic's last letters; kept open between samples. */
+    private KafkaConsumer<byte[], byte[]> deadLetterReader;
+    /** The dead-letter topic's end offsets at the last read, and the letters shown then. */
+    private Map<TopicPartition, Long> deadLetterEnds = Map.of();
+    private ArrayNode lastLetters = JSON.createArrayNode();
     private final SnapshotProgress snapshots = new SnapshotProgress();
     private final ConfluentAvro avro;
     /** Rows per table of the public schema, from PostgreSQL's statistics at the last sample. */
@@ -447,23 +452,32 @@ final class PlatformProbe implements AutoCloseable {
         return out;
     }
 
-    /** The latest dead letters: where each came from and why it was refused (the consumer's headers). */
+    /**
+     * The latest dead letters: where each came from and why it was refused (the consumer's
+     * headers). Read again only when the topic has grown since the last sample.
+     */
     private ArrayNode deadLetters() {
-        ArrayNode letters = JSON.createArrayNode();
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafka().bootstrapServers());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            var infos = c.partitionsFor(settings.deadLetters(), TIMEOUT);
-            if (infos == null) {
-                return letters;
+        try {
+            if (deadLetterReader == null) {
+                Properties p = new Properties();
+                p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafka().bootstrapServers());
+                p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+                p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+                p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+                deadLetterReader = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             }
+            KafkaConsumer<byte[], byte[]> c = deadLetterReader;
+            var infos = c.partitionsFor(settings.deadLetters(), TIMEOUT);
+            if (infos == null || infos.isEmpty()) {
+                return JSON.createArrayNode(); // no dead letter yet: the consumer creates the topic with its first
+            }
+            List<TopicPartition> partitions = new ArrayList<>();
             infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
-            c.assign(partitions);
             Map<TopicPartition, Long> endOffsets = c.endOffsets(partitions, TIMEOUT);
+            if (endOffsets.equals(deadLetterEnds)) {
+                return lastLetters;
+            }
+            c.assign(partitions);
             Map<TopicPartition, Long> beginnings = c.beginningOffsets(partitions, TIMEOUT);
             long remaining = 0;
             for (TopicPartition tp : partitions) {
@@ -477,6 +491,7 @@ final class PlatformProbe implements AutoCloseable {
                 c.poll(Duration.ofMillis(200)).forEach(read::add);
             }
             read.sort(java.util.Comparator.comparingLong(ConsumerRecord<byte[], byte[]>::timestamp).reversed());
+            ArrayNode letters = JSON.createArrayNode();
             for (ConsumerRecord<byte[], byte[]> r : read.subList(0, Math.min(read.size(), DEAD_LETTERS_SHOWN))) {
                 ObjectNode l = letters.addObject();
                 l.put("at", Instant.ofEpochMilli(r.timestamp()).toString());
@@ -487,10 +502,16 @@ final class PlatformProbe implements AutoCloseable {
                 l.put("reason", header(r, "dlq.reason"));
                 l.put("bytes", r.value() == null ? 0 : r.value().length);
             }
+            if (read.size() >= remaining) {
+                // All read: the next sample shows these until the topic grows.
+                deadLetterEnds = endOffsets;
+                lastLetters = letters;
+            }
+            return letters;
         } catch (Exception e) {
             LOG.debug("Cannot read the dead letters: {}", e.toString());
+            return lastLetters;
         }
-        return letters;
     }
 
     /** A header the kafka-consumer's DeadLetters writes ({@code dlq.*}), as text; empty when absent. */
@@ -512,7 +533,7 @@ final class PlatformProbe implements AutoCloseable {
     /** Closes the clients; not synchronized: a sample still running must not hold the service's stop up. */
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {notifications, admin, lakeFs, checkpointFs}) {
+        for (AutoCloseable c : new AutoCloseable[] {notifications, deadLetterReader, admin, lakeFs, checkpointFs}) {
             if (c != null) {
                 try {
                     c.close();
