@@ -213,11 +213,14 @@ class PlatformIT {
         assertThat(state.resolve("data/s3/buckets/it-lake")).isDirectory();
         assertThat(statusLine(stopped, "kafka-consumer")).contains("stopped");
         assertThat(Files.readString(state.resolve("logs/data-generator.log"))).contains("Summary: ");
-        // Each stop of the processor ended its stream and its lake-writer before Spark stopped.
+        // Each stop of the processor ended its stream and its lake-writer before Spark stopped, and
+        // within the runner's grace: it ended on its TERM (143), not killed after the grace (137).
         assertThat(Files.readString(state.resolve("logs/spark-processor.log")))
                 .contains("spark-processor finished with exit code 0")
                 .doesNotContain("No active or default Spark session found")
                 .doesNotContain("Cannot call methods on a stopped SparkContext");
+        assertThat(Files.readString(state.resolve("data/run/spark-processor.exit")).strip())
+                .as("the processor's exit code at its last stop").isIn("0", "143");
         assertThatThrownBy(() -> run("sql", "SELECT 1")).isInstanceOf(PlatformException.class)
                 .hasMessageContaining("SQL failed on 127.0.0.1:" + env.get("POSTGRES_PORT") + "/shop");
 

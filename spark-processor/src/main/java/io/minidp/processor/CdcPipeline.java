@@ -132,12 +132,18 @@ public final class CdcPipeline {
         status.load();
         stopped.load();
         status.stopped(stopped.all());
-        // History may be behind bronze after the last run: every table's catches up.
+        // History and gold may be behind silver after the last run (stopped or killed before their
+        // turn came): every table's history catches up, and gold is refreshed once.
         historyChanged(paths.tables(spark, "silver"));
-        if (!rebuildsWatched) {
+        goldChanged();
+        if (!rebuildsWatched && !closed) {
             rebuildsWatched = true;
-            lakeWriter.scheduleWithFixedDelay(this::takeRebuildsOfStoppedTables, REBUILD_CHECK_SECONDS,
-                    REBUILD_CHECK_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            try {
+                lakeWriter.scheduleWithFixedDelay(this::takeRebuildsOfStoppedTables, REBUILD_CHECK_SECONDS,
+                        REBUILD_CHECK_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopped while starting: nothing more to watch
+            }
         }
         Trigger trigger = settings.runOnce() ? Trigger.AvailableNow()
                 : Trigger.ProcessingTime(Duration.ofSeconds(settings.triggerSeconds()).toMillis());
@@ -241,6 +247,9 @@ public final class CdcPipeline {
                 status.rewrite();
             }
         } catch (RuntimeException e) {
+            if (closed) {
+                return;
+            }
             LOG.warn("Cannot look for rebuild requests, trying again in {} s: {}", REBUILD_CHECK_SECONDS, e.toString());
         }
     }
@@ -273,7 +282,7 @@ public final class CdcPipeline {
             }
         } catch (Exception e) {
             if (closed) {
-                return; // stopping: refreshed again by the next start's first batch
+                return; // stopping: the next start refreshes gold
             }
             long retry = Math.max(GOLD_RETRY_SECONDS, settings.goldSeconds());
             LOG.warn("Gold could not be refreshed; trying again in {} s: {}", retry, e.toString());
@@ -400,11 +409,13 @@ public final class CdcPipeline {
     }
 
     /**
-     * The process is stopping (after the stream): the lake-writer takes no more gold refresh,
+     * The process is stopping, after the stream: the lake-writer takes no more gold refresh,
      * history catch-up or compaction, and the one running is interrupted, so none of them keeps
-     * trying against a Spark that is stopping. Each is taken again by the next start: history
-     * from its last mark, gold and compactions when next due. Waits up to {@code wait} for the
-     * thread to end.
+     * trying against a Spark that is stopping; the table writers of an interrupted batch are
+     * interrupted too (Spark's jobs are cancelled; a Delta commit is atomic, and the batch is
+     * replayed at the next start, which finds its marks). The next start takes each again: history
+     * from its last mark, gold at once, compactions when next due. Waits up to {@code wait} for
+     * the threads to end.
      */
     public void close(Duration wait) {
         synchronized (this) {
@@ -412,10 +423,16 @@ public final class CdcPipeline {
             notifyAll();
         }
         lakeWriter.shutdownNow();
+        tableWriters.shutdownNow();
+        long deadline = System.nanoTime() + wait.toNanos();
         try {
-            if (!lakeWriter.awaitTermination(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                LOG.warn("The lake-writer thread is still writing {} s after the stop; the process stops anyway",
-                        wait.getSeconds());
+            for (java.util.concurrent.ExecutorService threads : List.of(lakeWriter, tableWriters)) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (!threads.awaitTermination(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    LOG.warn("The lake-writer or a table writer is still writing {} s after the stop;"
+                            + " the process stops anyway", wait.getSeconds());
+                    return;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

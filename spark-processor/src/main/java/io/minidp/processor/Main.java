@@ -34,23 +34,39 @@ public final class Main {
         SparkSession spark = LakeSession.forProcessor(settings);
         CdcPipeline pipeline = new CdcPipeline(spark, settings,
                 new SchemaRegistryClient(settings.registry(), Duration.ofSeconds(10)));
-        Thread main = Thread.currentThread();
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
         // Registered with Hadoop's hook manager above Spark's own hook (which stops the
-        // SparkContext at a lower priority): the stream and the lake-writer stop while Spark still
-        // runs, instead of failing against a stopped context.
+        // SparkContext at a lower priority): the stream, its table writers and the lake-writer stop
+        // while Spark still runs, instead of failing against a stopped context. It waits for run()
+        // to end, not for the main thread: that one calls System.exit next, which waits for the hooks.
         org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(() -> {
             stopping = true;
-            pipeline.close(Duration.ofSeconds(20));
             StreamingQuery q = query;
             try {
                 if (q != null) {
                     q.stop();
                 }
-                main.join(30_000);
             } catch (Exception e) {
                 LOG.warn("Stopping the query: {}", e.toString());
             }
+            pipeline.close(Duration.ofSeconds(20));
+            try {
+                if (!finished.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    LOG.warn("The processor's main loop has not ended 20 s after the stop; stopping anyway");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }, STOP_HOOK_PRIORITY, 60, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            return stream(settings, pipeline);
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /** Runs the stream until it is stopped (or, run once, has taken what Kafka held), starting it again after a failure. */
+    private int stream(ProcessorSettings settings, CdcPipeline pipeline) throws Exception {
         Duration pause = Duration.ofSeconds(2);
         boolean ready = false;
         while (!stopping) {
