@@ -69,7 +69,8 @@ public final class Fleet {
 
     /**
      * Spark's module options, and a heap that shrinks back after a verify (QueryService collects
-     * when one ends): at most 30 % of it left free. The Docker image sets the same.
+     * when one ends): at most 30 % of it left free. The Docker image sets the same ratios (with
+     * the serial collector there; the JVM's default, G1, here).
      */
     private static List<String> queryJvmOptions() {
         List<String> options = new ArrayList<>(SparkJvm.MODULE_OPTIONS);

@@ -211,6 +211,11 @@ public final class QueryService {
                 } else {
                     exchange.close();
                 }
+                // A verify grows the heap up to its 1 GB, and an idle service collects next only
+                // when Spark's periodic collection comes (every 30 minutes): a full collection now,
+                // once the client has its answer, lets the JVM give back what it does not hold
+                // (with -XX:MaxHeapFreeRatio, which the launchers set).
+                System.gc();
             }
         } catch (BadRequest e) {
             send(exchange, e.status, TEXT, "error: " + e.getMessage() + "\n");
@@ -244,11 +249,6 @@ public final class QueryService {
             LOG.error("verify failed; the query service goes on", e);
             out.println("P verify failed: " + firstLine(e) + " (logs/query-service.log has the details)");
             return 2;
-        } finally {
-            // A verify grows the heap to what its comparison needed (1 GB and more), and an idle
-            // service never collects again: a full collection now lets the JVM give back what it
-            // does not hold (with -XX:MaxHeapFreeRatio, which the launchers set).
-            System.gc();
         }
     }
 
