@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./platform bench} on a small workload: it runs a fresh platform, prints the five figures and writes its files. */
+/** {@code ./platform bench} on a small workload: it runs a fresh platform, prints the seven figures and writes its files. */
 class BenchIT {
 
     @TempDir
@@ -26,7 +26,7 @@ class BenchIT {
     }
 
     @Test
-    void theBenchmarkMeasuresTheFiveFiguresAndWritesThem() throws Exception {
+    void theBenchmarkMeasuresTheSevenFiguresAndWritesThem() throws Exception {
         platform = new TestPlatform(state);
         platform.env.put("BENCH_RESULTS_DIR", state.resolve("results").toString());
         String out = platform.run("bench", "--snapshot-rows=20000", "--changes=20000", "--latency-rate=200",
@@ -34,7 +34,10 @@ class BenchIT {
 
         assertThat(out).contains("(a) snapshot, rows/s (31,200 rows)").contains("(b) sustained end to end, changes/s")
                 .contains("(c) commit to silver at 200/s, p50/p95/p99 ms").contains("(d) floor: logical decoding alone")
-                .contains("(e) peak RSS, whole platform, MB").contains("    spark-processor");
+                .contains("(e) peak RSS, whole platform, MB").contains("    spark-processor")
+                .containsPattern("\\(f\\) freshness, generator at \\S+/s, p50/p99 ms +\\d+/\\d+ +p99 <= 2,000")
+                .containsPattern("\\(g\\) floor: Debezium to Kafka alone, changes/s +[\\d,]+ +[\\d.]+% of decoding alone")
+                .containsPattern("of decoding alone, [\\d.]+% of \\(g\\)");
         List<Path> files;
         try (Stream<Path> s = Files.list(state.resolve("results"))) {
             files = s.sorted().toList();
@@ -48,6 +51,11 @@ class BenchIT {
         assertThat(r.path("latency").path("p99Ms").asLong()).isPositive()
                 .isGreaterThanOrEqualTo(r.path("latency").path("p50Ms").asLong());
         assertThat(r.path("floor").path("logicalDecodingChangesPerSecond").asLong()).isPositive();
+        assertThat(r.path("freshness").path("p99Ms").asLong()).isPositive()
+                .isGreaterThanOrEqualTo(r.path("freshness").path("p50Ms").asLong());
+        assertThat(r.path("freshness").path("generatorRate").asText()).isNotEmpty();
+        assertThat(r.path("kafkaAlone").path("changes").asLong()).isEqualTo(20_000);
+        assertThat(r.path("kafkaAlone").path("changesPerSecond").asLong()).isPositive();
         assertThat(r.path("floor").path("allInSilverSeconds").asDouble())
                 .isGreaterThanOrEqualTo(r.path("floor").path("allInKafkaSeconds").asDouble());
         assertThat(r.path("peakRssMb").path("spark-processor").asLong()).isGreaterThan(100);

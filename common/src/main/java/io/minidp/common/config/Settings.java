@@ -191,6 +191,7 @@ public final class Settings {
 
     // The generator.
     public static final Setting GENERATOR_RATE = platform("GENERATOR_RATE").env("50").fallback("max").by(GENERATOR)
+            .elsewhere("the benchmark (figure f)")
             .means("events per second, or `max` for as fast as PostgreSQL allows");
     public static final Setting GENERATOR_EVENTS = platform("GENERATOR_EVENTS").env("0").fallback("0").by(GENERATOR)
             .means("stop after this many events; 0 means until stopped");

@@ -51,6 +51,17 @@ public final class Bench {
     static final String SNAPSHOT = "bench_snapshot";
     static final String BURST = "bench_burst";
     static final String STEADY = "bench_latency";
+    static final String FRESH = "bench_fresh";
+    static final String KAFKA_ONLY = "bench_kafka_only";
+    /** The probe rows written beside the generator for figure (f), per second. */
+    static final int FRESHNESS_PROBES_PER_SECOND = 10;
+    /** The targets of issue #14, each figure's own. */
+    static final int TARGET_SNAPSHOT_ROWS_PER_SECOND = 50_000;
+    static final int TARGET_CHANGES_PER_SECOND = 20_000;
+    static final double TARGET_SHARE_OF_KAFKA_ALONE = 0.8;
+    static final int TARGET_LATENCY_P99_MS = 3_000;
+    static final int TARGET_FRESHNESS_P99_MS = 2_000;
+    static final int TARGET_PEAK_RSS_MB = 3_072;
     private static final String FLOOR_SLOT = "bench_floor";
     private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(20);
 
@@ -141,11 +152,13 @@ public final class Bench {
                 snapshot(topics, lake, cdc, snapshotted);
                 burst(load, topics, lake, cdc, publication);
                 latency(load, lake);
+                freshness(runner, load, lake);
+                kafkaAlone(runner, load, topics, cdc);
             }
             Map<String, Object> memory = new LinkedHashMap<>();
             rss.peakKbByService().forEach((s, kb) -> memory.put(s, kb / 1024));
             memory.put("totalPeakMb", rss.peakTotalKb() / 1024);
-            memory.put("targetMb", 4096);
+            memory.put("targetMb", TARGET_PEAK_RSS_MB);
             results.put("peakRssMb", memory);
         } finally {
             runner.down(List.of(), false);
@@ -169,7 +182,7 @@ public final class Bench {
         r.put("tables", tables);
         r.put("seconds", seconds(start, silver));
         r.put("rowsPerSecond", perSecond(rows, start, silver));
-        r.put("targetRowsPerSecond", 50_000);
+        r.put("targetRowsPerSecond", TARGET_SNAPSHOT_ROWS_PER_SECOND);
         r.put("preloadedTableInKafkaSeconds", seconds(start, debezium));
         r.put("preloadedTableInBronzeSeconds", seconds(start, bronze));
         r.put("allInSilverSeconds", seconds(start, silver));
@@ -202,7 +215,8 @@ public final class Bench {
         r.put("changes", rows);
         r.put("seconds", seconds(start, silver));
         r.put("changesPerSecond", perSecond(rows, start, silver));
-        r.put("targetChangesPerSecond", 20_000);
+        r.put("targetChangesPerSecond", TARGET_CHANGES_PER_SECOND);
+        r.put("targetShareOfKafkaAlone", TARGET_SHARE_OF_KAFKA_ALONE);
         results.put("throughput", r);
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("logicalDecodingSeconds", round(decode));
@@ -222,15 +236,9 @@ public final class Bench {
 
     private void latency(Load load, DeltaLog lake) {
         console.say("bench: writing %,d rows/s into %s for %d s", options.latencyRate(), STEADY, options.latencySeconds());
+        ready(load, lake, STEADY);
         List<Load.Commit> commits = load.steady(STEADY, options.latencyRate(), options.latencySeconds());
-        long rows = commits.get(commits.size() - 1).rowsSoFar();
-        await("silver." + STEADY, rows, () -> lake.rows("silver", STEADY));
-        List<DeltaLog.Commit> versions = lake.commits("silver", STEADY);
-        long[] latencies = new long[commits.size()];
-        for (int i = 0; i < commits.size(); i++) {
-            latencies[i] = visibleAt(versions, commits.get(i).rowsSoFar()) - commits.get(i).committedAtMillis();
-        }
-        Arrays.sort(latencies);
+        long[] latencies = latencies(lake, STEADY, commits);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("ratePerSecond", options.latencyRate());
         r.put("seconds", options.latencySeconds());
@@ -239,13 +247,90 @@ public final class Bench {
         r.put("p95Ms", percentile(latencies, 95));
         r.put("p99Ms", percentile(latencies, 99));
         r.put("maxMs", latencies[latencies.length - 1]);
-        r.put("targetP99Ms", 5_000);
+        r.put("targetP99Ms", TARGET_LATENCY_P99_MS);
         results.put("latency", r);
         console.say("bench: commit-to-silver latency at %,d rows/s: p50 %d ms, p95 %d ms, p99 %d ms", options.latencyRate(),
                 percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99));
     }
 
-    private static long visibleAt(List<DeltaLog.Commit> versions, long rows) {
+    /**
+     * (f) Freshness at the shop's default rate: the generator runs as configured (GENERATOR_RATE),
+     * and probe rows written beside it, a few a second into a table of their own, are timed from
+     * their commit in PostgreSQL to their Delta commit in silver.
+     */
+    private void freshness(Runner runner, Load load, DeltaLog lake) {
+        String rate = config.env().get(Settings.GENERATOR_RATE).orElse(Settings.GENERATOR_RATE.fallback());
+        load.createTable(FRESH);
+        ready(load, lake, FRESH);
+        runner.up(List.of("data-generator"), true);
+        List<Load.Commit> commits;
+        try {
+            console.say("bench: the generator at %s events/s; probe rows into %s at %d/s for %d s", rate, FRESH,
+                    FRESHNESS_PROBES_PER_SECOND, options.latencySeconds());
+            commits = load.steady(FRESH, FRESHNESS_PROBES_PER_SECOND, options.latencySeconds());
+        } finally {
+            runner.down(List.of("data-generator"), false, true);
+        }
+        long[] latencies = latencies(lake, FRESH, commits);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("generatorRate", rate);
+        r.put("probesPerSecond", FRESHNESS_PROBES_PER_SECOND);
+        r.put("seconds", options.latencySeconds());
+        r.put("p50Ms", percentile(latencies, 50));
+        r.put("p99Ms", percentile(latencies, 99));
+        r.put("maxMs", latencies[latencies.length - 1]);
+        r.put("targetP99Ms", TARGET_FRESHNESS_P99_MS);
+        results.put("freshness", r);
+        console.say("bench: freshness beside the generator: p50 %d ms, p99 %d ms", percentile(latencies, 50),
+                percentile(latencies, 99));
+    }
+
+    /**
+     * (g) Debezium to Kafka alone: the processor and the consumer stopped, a burst of the same size
+     * as (b) into a table of its own, timed from the first insert until its topic holds every change.
+     * The processor's floor: the pipeline cannot be faster than what reaches Kafka.
+     */
+    private void kafkaAlone(Runner runner, Load load, Topics topics, CdcTopics cdc) {
+        runner.down(List.of("spark-processor", "kafka-consumer"), false, true);
+        load.createTable(KAFKA_ONLY);
+        String topic = cdc.table("public", KAFKA_ONLY);
+        long rows = options.changes();
+        console.say("bench: writing %,d inserts into %s with the processor and the consumer stopped", rows, KAFKA_ONLY);
+        long start = System.currentTimeMillis();
+        load.burst(KAFKA_ONLY, rows, 1_000);
+        long inKafka = await("Kafka (" + topic + ")", rows, () -> topics.end(topic));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("changes", rows);
+        r.put("seconds", seconds(start, inKafka));
+        r.put("changesPerSecond", perSecond(rows, start, inKafka));
+        results.put("kafkaAlone", r);
+        console.say("bench: %,d changes in Kafka after %.1f s with nothing reading them: %,d changes/s", rows,
+                seconds(start, inKafka), perSecond(rows, start, inKafka));
+    }
+
+    /** Row 0 of {@code table} written and in silver ({@link Load#firstRow}): a timed run into it can start. */
+    private void ready(Load load, DeltaLog lake, String table) {
+        load.firstRow(table);
+        await("silver." + table + " (its first row, before the clock starts)", 1, () -> lake.rows("silver", table));
+    }
+
+    /**
+     * Per commit of {@code commits} into {@code table} (after its {@link #ready} row), how long
+     * until silver held its rows (ms), sorted.
+     */
+    private long[] latencies(DeltaLog lake, String table, List<Load.Commit> commits) {
+        long rows = 1 + commits.get(commits.size() - 1).rowsSoFar();
+        await("silver." + table, rows, () -> lake.rows("silver", table));
+        List<DeltaLog.Commit> versions = lake.commits("silver", table);
+        long[] latencies = new long[commits.size()];
+        for (int i = 0; i < commits.size(); i++) {
+            latencies[i] = visibleAt(table, versions, 1 + commits.get(i).rowsSoFar()) - commits.get(i).committedAtMillis();
+        }
+        Arrays.sort(latencies);
+        return latencies;
+    }
+
+    private static long visibleAt(String table, List<DeltaLog.Commit> versions, long rows) {
         long total = 0;
         for (DeltaLog.Commit c : versions) {
             total += c.rowsAdded();
@@ -253,7 +338,7 @@ public final class Bench {
                 return c.timestampMillis();
             }
         }
-        throw new IllegalStateException("silver." + STEADY + " never held " + rows + " rows");
+        throw new IllegalStateException("silver." + table + " never held " + rows + " rows");
     }
 
     static long percentile(long[] sorted, int p) {
@@ -287,7 +372,7 @@ public final class Bench {
         for (Setting setting : List.of(Settings.SPARK_MASTER, Settings.PROCESSOR_TRIGGER_SECONDS,
                 Settings.PROCESSOR_MAX_OFFSETS_PER_TRIGGER, Settings.PROCESSOR_SHUFFLE_PARTITIONS,
                 Settings.PROCESSOR_TABLE_THREADS, Settings.PROCESSOR_HISTORY_SECONDS, Settings.PROCESSOR_COMPACT_WRITES,
-                Settings.CONSUMER_LOG_EVENTS)) {
+                Settings.CONSUMER_LOG_EVENTS, Settings.GENERATOR_RATE)) {
             config.env().get(setting).ifPresent(v -> s.put(setting.name(), v));
         }
         return s;
