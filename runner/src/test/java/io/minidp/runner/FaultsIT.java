@@ -150,9 +150,11 @@ class FaultsIT {
                 .contains("cannot decode the key");
         // The console lists it among the latest dead letters, with where it came from and why, and
         // still does a few samples later (the console samples every 2 s, with one client kept open).
-        assertThat(consoleDeadLetter(poison.offset()).path("reason").asText()).contains("cannot decode the key");
-        Thread.sleep(Duration.ofSeconds(5).toMillis());
-        assertThat(consoleDeadLetter(poison.offset()).path("reason").asText()).contains("cannot decode the key");
+        JsonNode first = consoleDeadLetter(poison.offset(), java.time.Instant.EPOCH);
+        assertThat(first.path("letter").path("reason").asText()).contains("cannot decode the key");
+        java.time.Instant twoSamplesLater = java.time.Instant.parse(first.path("at").asText()).plusSeconds(4);
+        assertThat(consoleDeadLetter(poison.offset(), twoSamplesLater).path("letter").path("reason").asText())
+                .contains("cannot decode the key");
         platform.awaitQueryCount("SELECT count(*) AS n FROM bronze._rejected WHERE _kafka_topic = 'it.public.orders'"
                 + " AND _kafka_offset = " + poison.offset(), "1", Duration.ofMinutes(2));
         awaitWrites(400);
@@ -322,25 +324,34 @@ class FaultsIT {
         }
     }
 
-    /** The console's entry for the dead letter of it.public.orders at {@code offset}, within a minute. */
-    private JsonNode consoleDeadLetter(long offset) throws Exception {
+    /**
+     * The console's entry for the dead letter of it.public.orders at {@code offset} in a sample
+     * taken at {@code notBefore} or later, within a minute, as {@code {"at": <sample time>,
+     * "letter": <entry>}}. Asks every second (the console samples every 2 s).
+     */
+    private JsonNode consoleDeadLetter(long offset, java.time.Instant notBefore) throws Exception {
         java.net.URI overview = java.net.URI.create("http://127.0.0.1:" + platform.env.get("CONSOLE_PORT") + "/api/overview");
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        JsonNode letters = null;
+        JsonNode sample = null;
         while (System.nanoTime() < deadline) {
             String body = http.send(java.net.http.HttpRequest.newBuilder(overview).timeout(Duration.ofSeconds(20)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            letters = new ObjectMapper().readTree(body).path("deadLetters");
-            for (JsonNode l : letters) {
-                if (l.path("topic").asText().equals("it.public.orders") && l.path("sourceOffset").asText().equals(Long.toString(offset))) {
-                    return l;
+            sample = new ObjectMapper().readTree(body);
+            String at = sample.path("at").asText();
+            if (!at.isEmpty() && !java.time.Instant.parse(at).isBefore(notBefore)) {
+                for (JsonNode l : sample.path("deadLetters")) {
+                    if (l.path("topic").asText().equals("it.public.orders")
+                            && l.path("sourceOffset").asText().equals(Long.toString(offset))) {
+                        return new ObjectMapper().createObjectNode().put("at", sample.path("at").asText()).set("letter", l);
+                    }
                 }
             }
             Thread.sleep(1000);
         }
         throw new AssertionError("the console did not list the dead letter of it.public.orders offset " + offset
-                + " within a minute; it listed " + letters);
+                + " in a sample from " + notBefore + " on, within a minute; its last sample (at " + (sample == null ? "none"
+                : sample.path("at").asText()) + ") listed " + (sample == null ? "nothing" : sample.path("deadLetters")));
     }
 
     /** The dead-letter topic's reason for the record at {@code offset} of it.public.orders; empty if none. */
