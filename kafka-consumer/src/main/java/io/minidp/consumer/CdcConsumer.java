@@ -37,7 +37,7 @@ public final class CdcConsumer {
     private final ConfluentAvro avro;
     private final TableStats stats = new TableStats();
     private final EventSampler sampler;
-    private final java.util.regex.Pattern topicPattern;
+    private final io.minidp.common.cdc.CdcTopics topics;
     private volatile boolean stopping;
 
     public CdcConsumer(ConsumerSettings settings) {
@@ -53,7 +53,7 @@ public final class CdcConsumer {
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.avro = new ConfluentAvro(new SchemaRegistryClient(settings.registry(), Duration.ofSeconds(5)));
         this.sampler = new EventSampler(settings.logEvents());
-        this.topicPattern = settings.topicPattern();
+        this.topics = new io.minidp.common.cdc.CdcTopics(settings.topicPrefix());
     }
 
     public TableStats stats() {
@@ -113,10 +113,9 @@ public final class CdcConsumer {
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> r, DeadLetters dead) throws SchemaRegistryClient.RegistryUnavailable {
-        // Subscribed by this pattern: every topic read is <prefix>.<schema>.<table>.
-        java.util.regex.Matcher names = topicPattern.matcher(r.topic());
-        String schema = names.matches() ? names.group(1) : "";
-        String table = names.matches() ? names.group(2) : r.topic();
+        // Subscribed by the topics' pattern: every topic read is <prefix>.<schema>.<table>.
+        String schema = topics.schemaOf(r.topic());
+        String table = topics.tableOf(r.topic());
         Optional<String> problem;
         ConfluentAvro.Decoded key = null;
         ConfluentAvro.Decoded value = null;

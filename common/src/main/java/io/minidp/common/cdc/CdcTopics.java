@@ -40,6 +40,12 @@ public record CdcTopics(String prefix) {
         return prefix + "." + schema + "." + table;
     }
 
+    /** The schema part of a table topic; null when {@code topic} is none. */
+    public String schemaOf(String topic) {
+        Matcher m = tables().matcher(topic);
+        return m.matches() ? m.group(1) : null;
+    }
+
     /** The table part of a table topic; null when {@code topic} is none. */
     public String tableOf(String topic) {
         Matcher m = tables().matcher(topic);

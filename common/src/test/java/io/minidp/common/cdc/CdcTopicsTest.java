@@ -33,6 +33,7 @@ class CdcTopicsTest {
     void tableTopicsHaveASchemaAndATable() {
         assertThat(topics.isTable("shop.public.orders")).isTrue();
         assertThat(topics.tableOf("shop.public.select_table")).isEqualTo("select_table");
+        assertThat(topics.schemaOf("shop.sales.orders")).isEqualTo("sales");
         assertThat(topics.table("public", "orders")).isEqualTo("shop.public.orders");
         assertThat(topics.isTable(topics.table("public", "orders"))).isTrue();
     }
@@ -43,6 +44,7 @@ class CdcTopicsTest {
                 "shopx.public.orders", "other.public.orders", "shop.public.orders.more"}) {
             assertThat(topics.isTable(other)).as(other).isFalse();
             assertThat(topics.tableOf(other)).as(other).isNull();
+            assertThat(topics.schemaOf(other)).as(other).isNull();
         }
         assertThat(topics.notifications()).isEqualTo("shop.notifications");
     }
